@@ -39,7 +39,7 @@ def sigmoid(z, out=None):
 
 
 def tanh(z, out=None):
-    """Hyperbolic tangent, ``(exp(z) - exp(-z)) / (exp(z) + exp(-z))``; stable for every finite z."""
+    """Hyperbolic tangent (exp(z) - exp(-z)) / (exp(z) + exp(-z)); stable for any finite z."""
     z = np.asarray(z)
     if out is None:
         out = np.empty(z.shape, dtype=_float_dtype(z))

@@ -55,7 +55,7 @@ class GRUTrace:
     cache: dict = field(default_factory=dict)  # internal buffers for backward
 
     def __repr__(self):
-        T, B, I = self.x.shape
+        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
         return f"GRUTrace(T={T}, B={B}, I={I}, H={self.h.shape[2]}, dtype={self.h.dtype})"
 
 
@@ -71,7 +71,7 @@ class GRU(RecurrentParams):
 
     def forward(self, x, h0=None):
         """x (T, B, I); h0 (B, H) or None (zeros). Returns a ``GRUTrace``."""
-        H, I, dtype = self.hidden_size, self.input_size, self.dtype
+        H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
         x = check_sequence(x, I, dtype)
         T, B, _ = x.shape
         h0 = check_state(h0, "h0", B, H, dtype)
@@ -120,7 +120,7 @@ class GRU(RecurrentParams):
         if not isinstance(trace, GRUTrace):
             raise TypeError(f"trace: expected a GRUTrace from GRU.forward, "
                             f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape
+        T, B, I = trace.x.shape  # noqa: E741 (the book's letters)
         H, dtype = trace.h.shape[2], trace.h.dtype
         dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
         h_all, w_ih, w_hh = trace.cache["h_all"], trace.cache["w_ih"], trace.cache["w_hh"]

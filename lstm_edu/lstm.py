@@ -70,7 +70,7 @@ class LSTMTrace:
     cache: dict = field(default_factory=dict)  # internal buffers for backward
 
     def __repr__(self):
-        T, B, I = self.x.shape
+        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
         return f"LSTMTrace(T={T}, B={B}, I={I}, H={self.h.shape[2]}, dtype={self.h.dtype})"
 
 
@@ -91,7 +91,7 @@ class LSTM(RecurrentParams):
 
     def forward(self, x, h0=None, c0=None):
         """x (T, B, I); h0, c0 (B, H) or None (zeros). Returns an ``LSTMTrace``."""
-        H, I, dtype = self.hidden_size, self.input_size, self.dtype
+        H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
         x = check_sequence(x, I, dtype)
         T, B, _ = x.shape
         h0 = check_state(h0, "h0", B, H, dtype)
@@ -115,7 +115,7 @@ class LSTM(RecurrentParams):
         c_all = np.empty((T + 1, B, H), dtype=dtype)
         h_all[0], c_all[0] = h0, c0
         tanh_c = np.empty((T, B, H), dtype=dtype)
-        S, O, Ig, F, Gg = (G[:, :, : 3 * H], G[:, :, :H], G[:, :, H:2 * H],
+        S, Og, Ig, F, Gg = (G[:, :, : 3 * H], G[:, :, :H], G[:, :, H:2 * H],
                            G[:, :, 2 * H:3 * H], G[:, :, 3 * H:])
         rec = np.empty((B, 4 * H), dtype=dtype)
         ig = np.empty((B, H), dtype=dtype)
@@ -131,9 +131,9 @@ class LSTM(RecurrentParams):
             multiply(Ig[t], Gg[t], out=ig)
             c_t += ig
             tanh(c_t, out=tanh_c[t])
-            multiply(O[t], tanh_c[t], out=h_all[t + 1])
+            multiply(Og[t], tanh_c[t], out=h_all[t + 1])
 
-        gates = {"i": Ig, "f": F, "g": Gg, "o": O}
+        gates = {"i": Ig, "f": F, "g": Gg, "o": Og}
         cache = {"G": G, "h_all": h_all, "c_all": c_all, "w_ih": w_ih, "w_hh": w_hh,
                  "rows": rows}
         return LSTMTrace(x=x, h=h_all[1:], c=c_all[1:], gates=gates, h0=h_all[0],
@@ -148,7 +148,7 @@ class LSTM(RecurrentParams):
         if not isinstance(trace, LSTMTrace):
             raise TypeError(f"trace: expected an LSTMTrace from LSTM.forward, "
                             f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape
+        T, B, I = trace.x.shape  # noqa: E741 (the book's letters)
         H, dtype = trace.h.shape[2], trace.h.dtype
         dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
         if dc_last is None:
@@ -158,12 +158,12 @@ class LSTM(RecurrentParams):
         k = trace.cache
         G, h_all, c_all, w_ih, w_hh = k["G"], k["h_all"], k["c_all"], k["w_ih"], k["w_hh"]
         tanh_c = trace.tanh_c
-        S, O, Ig, F, Gg = (G[:, :, : 3 * H], G[:, :, :H], G[:, :, H:2 * H],
+        S, Og, Ig, F, Gg = (G[:, :, : 3 * H], G[:, :, :H], G[:, :, H:2 * H],
                            G[:, :, 2 * H:3 * H], G[:, :, 3 * H:])
 
         # Everything that does not depend on the recurrence, for all steps at once.
         dsig = S * (1 - S)                                          # (T, B, 3H): o, i, f
-        K = O * (1 - tanh_c * tanh_c)                               # dh -> dc factor
+        K = Og * (1 - tanh_c * tanh_c)                               # dh -> dc factor
         tanh_c_do = tanh_c * dsig[:, :, :H]                         # dh -> da_o factor
         P = np.empty((T, B, 3, H), dtype=dtype)                     # dc -> da_i, da_f, da_g
         np.multiply(Gg, dsig[:, :, H:2 * H], out=P[:, :, 0])
