@@ -1,0 +1,64 @@
+"""Seeded generators and small shipped datasets for training demos. No network access.
+
+Synthetic tasks (``lstm_edu.data.synthetic``): ``adding_problem``, ``temporal_order``,
+``recall_marked``, ``dna_motifs``, ``tone_sequences``, ``sensor_series``, ``sliding_windows``.
+Forecasting (``lstm_edu.data.sales``): ``monthly_sales``, ``train_test_split``,
+``Standardizer``, ``supervised_windows``, ``forecast``.
+Text (``lstm_edu.data.text``): ``load_sentiment``, ``load_text``, ``Vocab``, ``one_hot``,
+``encode_batch``, ``char_batches``.
+Precomputed results: ``load_result(name)`` reads ``results/<name>.json``.
+
+Layout: inputs ``x (T, N, I)`` (time first), targets ``y (N,)`` or ``(T, N)``.
+"""
+
+import json
+from importlib import resources
+
+from lstm_edu.data.sales import (
+    SalesSeries,
+    Standardizer,
+    forecast,
+    monthly_sales,
+    supervised_windows,
+    train_test_split,
+)
+from lstm_edu.data.synthetic import (
+    ADDING_CONSTANT_GUESS_MSE,
+    TEMPORAL_ORDER_SYMBOLS,
+    TONE_WORDS,
+    SensorSeries,
+    adding_problem,
+    dna_motifs,
+    recall_marked,
+    sensor_series,
+    sliding_windows,
+    temporal_order,
+    tone_sequences,
+)
+from lstm_edu.data.text import (
+    Vocab,
+    char_batches,
+    encode_batch,
+    load_sentiment,
+    load_text,
+    make_sentiment_corpus,
+    one_hot,
+)
+
+
+def load_result(name: str) -> dict:
+    """A precomputed result shipped in ``lstm_edu/data/results/<name>.json``."""
+    f = resources.files("lstm_edu.data").joinpath("results", f"{name}.json")
+    if not f.is_file():
+        raise FileNotFoundError(f"no precomputed result {name!r} (run benchmarks/reproduce.py)")
+    return json.loads(f.read_text(encoding="utf-8"))
+
+
+__all__ = [
+    "ADDING_CONSTANT_GUESS_MSE", "TEMPORAL_ORDER_SYMBOLS", "TONE_WORDS", "SalesSeries",
+    "SensorSeries", "Standardizer", "Vocab", "adding_problem", "char_batches", "dna_motifs",
+    "encode_batch", "forecast", "load_result", "load_sentiment", "load_text",
+    "make_sentiment_corpus", "monthly_sales", "one_hot", "recall_marked", "sensor_series",
+    "sliding_windows", "supervised_windows", "temporal_order", "tone_sequences",
+    "train_test_split",
+]
