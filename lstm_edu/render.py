@@ -1,0 +1,105 @@
+"""How the book's plotly figures reach the reader, with or without a kernel, offline.
+
+What it covers
+--------------
+A plotly renderer, registered as ``"lstm_edu"`` and made the default when ``lstm_edu`` is
+imported, whose output carries two representations of every figure:
+
+- ``application/vnd.plotly.v1+json``: the figure itself, drawn by JupyterLab, Notebook 7 and
+  VS Code (live Jupyter, Binder, a classroom);
+- ``text/html``: only the figure's ``<div>`` and the one ``Plotly.newPlot`` call, with
+  **no** plotly.js and **no** MathJax inlined and nothing loaded from a CDN. Jupyter Book
+  picks this one (it skips the plotly mime type); ``lstm_edu.sphinxext`` serves plotly.js once
+  from the book's own ``_static`` on the pages that need it.
+
+The div id is derived from the figure's content, so re-running a notebook yields identical
+output (nbval and execution caches stay stable). Animations never start by themselves
+(``auto_play=False``): the reader presses Play.
+
+What it does not cover: building figures (``lstm_edu.viz``) or their look (``lstm_edu.theme``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+
+import plotly.io as pio
+from plotly.io._base_renderers import MimetypeRenderer
+
+RENDERER_NAME = "lstm_edu"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+#: plotly.js options for every figure: no plotly logo or cloud links, responsive width.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def figure_id(fig_json: str) -> str:
+    """A short, stable id for a figure: the same figure always gets the same id."""
+    return "lstm-edu-fig-" + hashlib.sha1(fig_json.encode("utf-8")).hexdigest()[:12]
+
+
+def figure_description(fig_dict: dict) -> str:
+    """The figure's accessible description: ``layout.meta["description"]``, else its title."""
+    layout = fig_dict.get("layout", {}) or {}
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and meta.get("description"):
+        return str(meta["description"])
+    title = layout.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    return str(title) if title else "Interactive figure"
+
+
+def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
+    """The HTML for one figure: its div and script, no plotly.js, no MathJax, no CDN.
+
+    The script only draws when plotly.js is already on the page (the built book loads it
+    from ``_static``); it never fetches anything itself.
+    """
+    fig_json = pio.to_json(fig_dict, validate=False, remove_uids=True, pretty=False)
+    div_id = div_id or figure_id(fig_json)
+    body = pio.to_html(
+        json.loads(fig_json),
+        config=PLOTLY_CONFIG,
+        auto_play=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        full_html=False,
+        div_id=div_id,
+        validate=False,
+    )
+    desc = html.escape(figure_description(fig_dict), quote=True)
+    return (
+        f'<figure class="lstm-edu-figure" aria-label="{desc}">{body}'
+        f'<figcaption class="lstm-edu-sr-only">{desc}</figcaption></figure>'
+    )
+
+
+class BookRenderer(MimetypeRenderer):
+    """Emit the plotly JSON (live Jupyter) and a self-contained div (static book).
+
+    The same figure shown twice in one kernel session gets ids ``…``, ``…-2``, … so two
+    copies on one page never draw into the same div; a re-run from the top repeats them.
+    """
+
+    def __init__(self):
+        self._shown: dict[str, int] = {}
+
+    def to_mimebundle(self, fig_dict):
+        fig_json = pio.to_json(fig_dict, validate=False, remove_uids=True, pretty=False)
+        plain = json.loads(fig_json)
+        div_id = figure_id(fig_json)
+        self._shown[div_id] = count = self._shown.get(div_id, 0) + 1
+        if count > 1:
+            div_id = f"{div_id}-{count}"
+        live = dict(plain, config=dict(PLOTLY_CONFIG))
+        return {PLOTLY_MIME: live, "text/html": figure_html(plain, div_id)}
+
+
+def register(make_default: bool = True) -> None:
+    """Register the ``"lstm_edu"`` plotly renderer (and make it the default)."""
+    pio.renderers[RENDERER_NAME] = BookRenderer()
+    if make_default:
+        pio.renderers.default = RENDERER_NAME

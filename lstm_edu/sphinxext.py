@@ -1,0 +1,123 @@
+"""A Sphinx extension that makes the built book work offline, with a clean console.
+
+What it covers
+--------------
+- serves plotly's own bundled ``plotly.min.js`` once, from the book's ``_static``, and adds it
+  only to the pages that hold a figure (``lstm_edu.render`` emits divs without plotly.js);
+- serves MathJax 3 from ``_static/mathjax`` (the files shipped by the ``sphinx-mathjax-offline``
+  distribution) instead of Sphinx's CDN default;
+- tells myst-nb (through the ``myst_nb.mime_renderers`` entry point, ``PlotlyJsonInBook``) that
+  the plotly JSON in a figure's output is for live Jupyter only: the book draws the figure from
+  its ``text/html`` twin, so the JSON is neither rendered nor reported as an unknown type;
+- drops the Thebe scripts Jupyter Book always adds (a CDN address and a console error; the
+  book sends readers to Binder for live code instead);
+- adds the book's small stylesheet (``lstm_edu.css``: visually hidden figure descriptions,
+  figure spacing).
+
+Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It has no options.
+What it does not cover: the figures themselves (``lstm_edu.render``, ``lstm_edu.viz``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+import plotly
+
+from lstm_edu.render import PLOTLY_MIME
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+MATHJAX_DIST = "sphinx-mathjax-offline"
+#: The MathJax pieces the book loads: the tex-chtml component, its fonts, and the modules
+#: it may load on demand (TeX extensions, the menu, accessibility).
+MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
+#: The marker ``lstm_edu.render`` puts on every figure.
+FIGURE_MARKER = 'class="lstm-edu-figure"'
+
+CSS = """\
+.lstm-edu-sr-only {
+  position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;
+}
+figure.lstm-edu-figure { margin: 1rem 0; }
+"""
+
+
+class PlotlyJsonInBook:
+    """myst-nb mime plugin: the plotly JSON output renders to nothing in the book.
+
+    ``lstm_edu.render`` gives every figure a ``text/html`` twin that the book uses instead.
+    """
+
+    mime_priority_overrides = (("*", PLOTLY_MIME, None),)
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        return [] if data.mime_type == PLOTLY_MIME else None
+
+
+def mathjax_dir() -> Path:
+    """Where the installed ``sphinx-mathjax-offline`` keeps MathJax 3."""
+    try:
+        dist = metadata.distribution(MATHJAX_DIST)
+    except metadata.PackageNotFoundError as err:
+        raise RuntimeError(
+            f"lstm_edu.sphinxext: the book serves MathJax offline from the "
+            f"'{MATHJAX_DIST}' distribution, which is not installed; "
+            f"run `pip install -r requirements.txt`"
+        ) from err
+    path = Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
+    if not (path / "tex-chtml.js").is_file():
+        raise RuntimeError(f"lstm_edu.sphinxext: no tex-chtml.js under {path}")
+    return path
+
+
+def _copy_assets(app, exc) -> None:
+    if exc is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PLOTLY_JS, static / "plotly.min.js")
+    (static / "lstm_edu.css").write_text(CSS, encoding="utf-8")
+    src, dst = mathjax_dir(), static / "mathjax"
+    for part in MATHJAX_PARTS:
+        if (src / part).is_dir():
+            shutil.copytree(src / part, dst / part, dirs_exist_ok=True)
+        else:
+            dst.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src / part, dst / part)
+
+
+def _is_thebe_script(js) -> bool:
+    name = str(getattr(js, "filename", None) or "")
+    body = getattr(js, "attributes", {}).get("body", "")
+    return name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
+
+
+def _page_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Per page: plotly.js where a figure is; no Thebe (the book runs code in Binder instead).
+
+    Jupyter Book always loads sphinx-thebe, whose inline script names a CDN and, declared
+    twice, logs a console error. ``script_files`` is this page's copy of the list (Sphinx
+    restores it after the page), so removing entries here touches this page only.
+    """
+    scripts = context.get("script_files")
+    if scripts is not None:
+        scripts[:] = [js for js in scripts if not _is_thebe_script(js)]
+    if FIGURE_MARKER in context.get("body", ""):
+        app.add_js_file("plotly.min.js", priority=400)
+
+
+def _use_local_mathjax(app, config) -> None:
+    mathjax_dir()  # fail early, with a clear message, when MathJax is not installed
+    config.mathjax_path = "mathjax/tex-chtml.js"
+
+
+def setup(app):
+    app.connect("config-inited", _use_local_mathjax, priority=900)
+    app.connect("html-page-context", _page_scripts)
+    app.connect("build-finished", _copy_assets)
+    app.add_css_file("lstm_edu.css")
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

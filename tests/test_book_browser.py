@@ -1,0 +1,59 @@
+"""The built book, opened from disk in headless Chromium with the network cut off.
+
+On every page: every plotly figure is drawn, MathJax typesets the page's math, the console is
+clean, and no request leaves the machine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Pages Sphinx writes for navigation, not content: still checked for console and network.
+FIGURE_WAIT_MS = 20_000
+
+
+def book_pages(html):
+    pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+    assert pages, f"no HTML pages under {html}"
+    return pages
+
+
+def test_book_has_the_expected_pages(book_html):
+    names = {p.relative_to(book_html).as_posix() for p in book_pages(book_html)}
+    assert "intro.html" in names
+    assert "chapters/01_rnn_limits.html" in names
+    assert (book_html / "_static" / "plotly.min.js").is_file()
+    assert (book_html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_no_page_references_a_cdn(book_html):
+    for page in book_pages(book_html):
+        text = page.read_text(encoding="utf-8")
+        for host in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "cdn.plot.ly", "mathjax@"):
+            assert host not in text, f"{page.name} loads from {host}"
+
+
+def test_every_page_draws_offline_with_a_clean_console(book_html, offline_page):
+    page = offline_page
+    drawn_total = 0
+    for path in book_pages(book_html):
+        page.console_errors.clear()
+        page.goto(path.as_uri(), wait_until="load")
+        n_figures = page.locator("figure.lstm-edu-figure").count()
+        if n_figures:
+            page.wait_for_function(
+                "n => document.querySelectorAll('figure.lstm-edu-figure .js-plotly-plot .main-svg').length >= n",
+                arg=n_figures,
+                timeout=FIGURE_WAIT_MS,
+            )
+            drawn = page.locator("figure.lstm-edu-figure .js-plotly-plot").count()
+            assert drawn == n_figures, f"{path.name}: {drawn} of {n_figures} figures drawn"
+            drawn_total += drawn
+        if page.locator(".math").count():
+            page.wait_for_selector("mjx-container", timeout=FIGURE_WAIT_MS)
+        page.wait_for_timeout(200)
+        assert page.console_errors == [], f"{path.name}: console errors {page.console_errors}"
+    assert page.blocked_requests == [], f"requests leaving the machine: {page.blocked_requests}"
+    assert drawn_total >= 1
