@@ -1,0 +1,47 @@
+"""Kernel-free figures of the book, computed from real ``lstm_edu`` runs.
+
+Every factory returns a ``plotly.graph_objects.Figure`` whose motion (if any) comes from
+plotly's own ``frames``, ``sliders`` and Play/Pause ``updatemenus``: it works in the static
+HTML book with no kernel. Every factory takes ``projector=False`` (large fonts, thick lines
+when True) and attaches an accessible description (``lstm_edu.theme.describe``). The pure
+computations live beside each factory so chapters and tests can reuse them.
+
+==========================  ===============================  =================================
+visual                      figure factory                   computation
+==========================  ===============================  =================================
+gate activation animation   ``gate_animation``               ``gates.gate_history``
+cell tracer                 ``cell_tracer``                  ``cell_tracer.cell_tracer_steps``
+gradient flow lab           ``gradient_flow_lab``            ``gradient_flow.compute_grad_norms``
+exploding grads, clipping   ``clipping_comparison``          ``clipping.train_with_clipping``
+loss-surface cliff          ``loss_cliff``                   ``clipping.one_unit_loss_surface``
+sigmoid valve               ``sigmoid_valve``                ``valve.valve_values``
+unrolled RNN / BPTT         ``bptt_diagram``                 ``bptt.bptt_numbers``
+==========================  ===============================  =================================
+
+Live (ipywidgets) twins of these figures are in ``lstm_edu.widgets``.
+"""
+
+from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, valve
+from lstm_edu.viz.bptt import bptt_diagram
+from lstm_edu.viz.cell_tracer import cell_tracer as cell_tracer_figure
+from lstm_edu.viz.clipping import clipping_comparison, loss_cliff
+from lstm_edu.viz.gates import gate_animation
+from lstm_edu.viz.gradient_flow import compute_grad_norms, gradient_flow_lab
+from lstm_edu.viz.valve import sigmoid_valve
+
+__all__ = [
+    "gate_animation",
+    "cell_tracer_figure",
+    "gradient_flow_lab",
+    "compute_grad_norms",
+    "clipping_comparison",
+    "loss_cliff",
+    "sigmoid_valve",
+    "bptt_diagram",
+    "bptt",
+    "cell_tracer",
+    "clipping",
+    "gates",
+    "gradient_flow",
+    "valve",
+]

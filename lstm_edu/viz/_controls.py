@@ -1,0 +1,83 @@
+"""Kernel-free controls shared by the figures: frame sliders with Play/Pause, restyle sliders.
+
+What it covers
+--------------
+- ``animation_controls(names, labels, ...)``: a slider whose steps animate to the frames
+  ``names`` (one step per frame, labels shown under the rail) and a Play/Pause menu that
+  plays the same frames. Pure plotly.js: works in the static book with no kernel.
+- ``restyle_slider(steps, ...)``: a slider whose steps change trace properties directly
+  (``method="restyle"``), for figures with several independent sliders.
+- ``display_round(a, digits=4)``: round to ``digits`` significant digits for display.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Significant digits kept in figure data that is only displayed (tests use a matching rtol).
+DISPLAY_DIGITS = 4
+#: Relative tolerance between figure data and the model values after display rounding.
+DISPLAY_RTOL = 10.0 ** (1 - DISPLAY_DIGITS)
+
+
+def display_round(a, digits: int = DISPLAY_DIGITS) -> np.ndarray:
+    """``a`` rounded to ``digits`` significant digits (NaN stays NaN, 0 stays 0)."""
+    a = np.asarray(a, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where(np.isfinite(a) & (a != 0), np.floor(np.log10(np.abs(a))), 0)
+        scale = 10.0 ** (digits - 1 - mag)
+        out = np.round(a * scale) / scale
+    return np.where(np.isfinite(a), out, a)
+
+
+def animation_controls(
+    names: list[str],
+    labels: list[str],
+    prefix: str = "",
+    frame_ms: int = 500,
+    y: float = -0.02,
+) -> dict:
+    """``sliders`` and ``updatemenus`` (Play/Pause) for frames named ``names``.
+
+    Returns a dict to pass to ``fig.update_layout(**...)``.
+    """
+    if len(names) != len(labels):
+        raise ValueError(f"animation_controls: {len(names)} names but {len(labels)} labels")
+    anim = dict(mode="immediate", frame=dict(duration=frame_ms, redraw=True),
+                transition=dict(duration=0))
+    steps = [
+        dict(method="animate", label=lab, args=[[name], anim])
+        for name, lab in zip(names, labels)
+    ]
+    slider = dict(
+        active=0, steps=steps, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=40, b=10),
+        currentvalue=dict(prefix=prefix, visible=True, xanchor="left"),
+    )
+    play = dict(
+        type="buttons", direction="left", showactive=False, x=0.0, y=y, xanchor="left",
+        yanchor="top", pad=dict(t=50, r=10),
+        buttons=[
+            dict(label="▶ Play", method="animate",
+                 args=[None, dict(anim, fromcurrent=True)]),
+            dict(label="❚❚ Pause", method="animate",
+                 args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                    transition=dict(duration=0))]),
+        ],
+    )
+    return dict(sliders=[slider], updatemenus=[play])
+
+
+def restyle_slider(
+    steps: list[tuple[str, dict, list[int]]],
+    prefix: str,
+    active: int = 0,
+    y: float = 0.0,
+    x: float = 0.0,
+    length: float = 1.0,
+) -> dict:
+    """A slider whose step ``(label, {prop: [value per trace]}, trace_indices)`` restyles traces."""
+    return dict(
+        active=active, x=x, len=length, y=y, yanchor="top", pad=dict(t=30, b=10),
+        currentvalue=dict(prefix=prefix, visible=True, xanchor="left"),
+        steps=[dict(method="restyle", label=lab, args=[props, idx]) for lab, props, idx in steps],
+    )

@@ -1,0 +1,122 @@
+r"""Unrolled RNN / BPTT diagram: the computation graph through time, the gradient path lit up.
+
+What it covers
+--------------
+- ``bptt_numbers(T=6, rho=0.9, ...)``: for a tanh RNN with recurrent spectral radius ``rho``
+  on ``example_sequence(T)`` and the loss ``L = v · h_{T-1}``, the norms ``‖∂L/∂h_t‖`` (T,)
+  (``gradient_flow.compute_grad_norms``) and ``‖∂L/∂x_t‖`` (T,) (``grads["x"]`` of the
+  model's backward pass).
+- ``bptt_diagram(T=6, rho=0.9, projector=False)``: kernel-free figure: inputs x_t at the
+  bottom, hidden states h_t in the middle, the loss L at the top right; forward edges in grey.
+  A slider (and Play) steps the backward pass: at step k the gradient has travelled from L
+  back to h_{T-k}; the path it took is highlighted and every reached node shows its norm.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lstm_edu import theme
+from lstm_edu.viz._controls import animation_controls, display_round
+from lstm_edu.viz.gradient_flow import (
+    compute_grad_norms,
+    example_sequence,
+    loss_direction,
+    rnn_with_spectral_radius,
+)
+
+
+def bptt_numbers(T: int = 6, rho: float = 0.9, input_size: int = 4, hidden_size: int = 16,
+                 seed: int = 0) -> dict[str, np.ndarray]:
+    """``{"h": (T,) ‖∂L/∂h_t‖, "x": (T,) ‖∂L/∂x_t‖}`` for the RNN and loss described above."""
+    rnn = rnn_with_spectral_radius(rho, input_size, hidden_size, seed)
+    x = example_sequence(T, input_size, seed)
+    dh = np.zeros((T, 1, hidden_size))
+    dh[-1, 0] = loss_direction(hidden_size)
+    grads = rnn.backward(rnn.forward(x), dh)
+    return {"h": compute_grad_norms(rnn, x)["h"], "x": np.linalg.norm(grads["x"][:, 0], axis=1)}
+
+
+def _path(T: int, k: int) -> tuple[list, list]:
+    """Highlighted segments after k backward steps: L->h_{T-1}, h_t->h_{t-1}, h_t->x_t."""
+    xs, ys = [T - 1, T - 1, None], [2, 1, None]
+    for t in range(T - 1, T - 1 - k, -1):
+        xs += [t, t, None]
+        ys += [1, 0, None]
+        if t > T - k:
+            xs += [t, t - 1, None]
+            ys += [1, 1, None]
+    return xs, ys
+
+
+def _frame(T: int, k: int, num: dict) -> list[go.Scatter]:
+    reached = [t >= T - k for t in range(T)]
+    xs, ys = _path(T, k)
+    path = go.Scatter(x=xs if k else [None], y=ys if k else [None], mode="lines",
+                      line=dict(color=theme.COLORS["grad"], width=16), hoverinfo="skip",
+                      showlegend=False)
+    hvals = [display_round(num["h"][t]).item() if r else None for t, r in enumerate(reached)]
+    xvals = [display_round(num["x"][t]).item() if r else None for t, r in enumerate(reached)]
+    text = go.Scatter(
+        x=list(range(T)) * 2, y=[1.28] * T + [-0.3] * T, mode="text",
+        text=[f"{v:.2e}" if v is not None else "" for v in hvals + xvals],
+        customdata=hvals + xvals, textfont=dict(size=12), hoverinfo="skip", showlegend=False,
+    )
+    return [path, text]
+
+
+def bptt_diagram(T: int = 6, rho: float = 0.9, projector: bool = False,
+                 numbers: dict | None = None) -> go.Figure:
+    """Kernel-free unrolled RNN with the BPTT gradient path (see module doc).
+
+    Traces: 0 forward edges, 1 highlighted path, 2 nodes, 3 gradient norms (``customdata``:
+    ‖∂L/∂h_t‖ for t = 0..T-1 then ‖∂L/∂x_t‖, ``None`` where the gradient has not arrived).
+    Frames ``"k=0"``..``"k=T"`` (backward steps taken) update traces 1 and 3.
+    """
+    num = bptt_numbers(T, rho) if numbers is None else numbers
+    ex, ey = [], []
+    for t in range(T):
+        ex += [t, t, None]
+        ey += [0, 1, None]
+        if t:
+            ex += [t - 1, t, None]
+            ey += [1, 1, None]
+    ex += [T - 1, T - 1, None]
+    ey += [1, 2, None]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#AAAAAA", width=3),
+                             hoverinfo="skip", showlegend=False))
+    path, text = _frame(T, 0, num)
+    fig.add_trace(path)
+    nx = list(range(T)) * 2 + [T - 1]
+    ny = [0] * T + [1] * T + [2]
+    labels = [f"x<sub>{t}</sub>" for t in range(T)] + [f"h<sub>{t}</sub>" for t in range(T)]
+    fig.add_trace(go.Scatter(
+        x=nx, y=ny, mode="markers+text", text=labels + ["L"], textfont=dict(color="white"),
+        marker=dict(size=40, color=[theme.COLORS["rnn"]] * T + [theme.COLORS["h"]] * T
+                    + [theme.COLORS["ink"]], line=dict(color="white", width=2)),
+        hovertext=[f"input x_{t}" for t in range(T)] + [f"hidden state h_{t}" for t in range(T)]
+        + [f"loss L = v · h_{T - 1}"], hoverinfo="text", showlegend=False,
+    ))
+    fig.add_trace(text)
+    names = [f"k={k}" for k in range(T + 1)]
+    fig.frames = [go.Frame(name=n, data=_frame(T, k, num), traces=[1, 3])
+                  for k, n in enumerate(names)]
+    fig.update_layout(
+        title=f"Backpropagation through time in a tanh RNN (spectral radius ρ = {rho:g}): "
+              "the gradient's path back from L",
+        height=430, margin=dict(b=110, l=20, r=20),
+        xaxis=dict(visible=False, range=[-0.6, T - 0.4]),
+        yaxis=dict(visible=False, range=[-0.6, 2.4]),
+        **animation_controls(names, [str(k) for k in range(T + 1)],
+                             prefix="backward steps taken: ", frame_ms=700),
+    )
+    theme.describe(fig, (
+        f"An RNN unrolled over {T} time steps: inputs x_0 to x_{T - 1} at the bottom, hidden "
+        "states h_0 to h_{T-1} in a row above them, each connected to the next, and the loss L "
+        "above the last hidden state. The slider steps the backward pass: the path the gradient "
+        "takes from L back along the hidden states is highlighted, and above each hidden state "
+        "(below each input) the size of the gradient that reached it is printed; it shrinks "
+        "with every step back when ρ < 1."))
+    return theme.apply(fig, projector=projector)
