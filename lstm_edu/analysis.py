@@ -25,10 +25,15 @@ import numpy as np
 from lstm_edu.cells import lstm_step_forward
 from lstm_edu.lstm import LSTM
 
-__all__ = ["GATE_BLOCKS", "with_gate_bias", "memory_cell", "half_life", "step_values",
+__all__ = ["GATE_BLOCKS", "LABELS", "with_gate_bias", "memory_cell", "half_life", "step_values",
            "markdown_table", "truncated_bptt"]
 
 GATE_BLOCKS = {"i": 0, "f": 1, "g": 2, "o": 3}   # torch.nn.LSTM's row-block order
+
+#: LaTeX names of the keys of ``step_values`` (used by ``markdown_table``).
+LABELS = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "c_{t-1}", "a_i": "a_{i,t}",
+          "a_f": "a_{f,t}", "a_g": "a_{g,t}", "a_o": "a_{o,t}", "i": "i_t", "f": "f_t",
+          "g": "g_t", "o": "o_t", "c": "c_t", "tanh_c": "\\tanh(c_t)", "h": "h_t"}
 
 
 def with_gate_bias(lstm, gate, value):
@@ -93,7 +98,8 @@ def step_values(lstm, x, h0=None, c0=None, batch=0):
 def markdown_table(columns, row_names, digits=4):
     """Markdown table: ``columns`` is {header: {row_name: (n,) array}}; one line per row entry.
 
-    Vector entries are split into one line per component, named ``row_name[j]``.
+    Vector entries are split into one line per component, labelled ``$label[j]$`` (j from 1)
+    with the LaTeX name from ``LABELS`` (or the row name itself).
     """
     headers = list(columns)
     lines = ["| quantity | " + " | ".join(headers) + " |",
@@ -101,7 +107,8 @@ def markdown_table(columns, row_names, digits=4):
     for name in row_names:
         n = np.size(next(iter(columns.values()))[name])
         for j in range(n):
-            label = f"${name}[{j + 1}]$" if n > 1 else f"${name}$"
+            tex = LABELS.get(name, name)
+            label = f"${tex}[{j + 1}]$" if n > 1 else f"${tex}$"
             cells = [f"{np.ravel(columns[h][name])[j]:.{digits}f}" for h in headers]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
