@@ -81,3 +81,22 @@ def restyle_slider(
         currentvalue=dict(prefix=prefix, visible=True, xanchor="left"),
         steps=[dict(method="restyle", label=lab, args=[props, idx]) for lab, props, idx in steps],
     )
+
+
+def show_frame(fig, name: str):
+    """Copy frame ``name``'s data (and layout) into ``fig``'s traces, in place; returns ``fig``.
+
+    This is what plotly.js does when the slider picks that frame; the live widgets use it to
+    look up a precomputed step instead of recomputing it.
+    """
+    frame = next((f for f in fig.frames if f.name == name), None)
+    if frame is None:
+        raise ValueError(f"show_frame: no frame named {name!r}; "
+                         f"frames are {[f.name for f in fig.frames][:5]}...")
+    idx = frame.traces if frame.traces is not None else range(len(frame.data))
+    with fig.batch_update():
+        for i, tr in zip(idx, frame.data):
+            fig.data[i].update(tr.to_plotly_json())
+        if frame.layout is not None:
+            fig.layout.update(frame.layout.to_plotly_json())
+    return fig

@@ -66,6 +66,11 @@ def _frame(T: int, k: int, num: dict) -> list[go.Scatter]:
     return [path, text]
 
 
+def title(rho: float) -> str:
+    """The figure's title for spectral radius ``rho``."""
+    return f"Backpropagation through time in a tanh RNN (ρ = {rho:g}): the gradient's path from L"
+
+
 def bptt_diagram(T: int = 6, rho: float = 0.9, projector: bool = False,
                  numbers: dict | None = None) -> go.Figure:
     """Kernel-free unrolled RNN with the BPTT gradient path (see module doc).
@@ -104,8 +109,7 @@ def bptt_diagram(T: int = 6, rho: float = 0.9, projector: bool = False,
     fig.frames = [go.Frame(name=n, data=_frame(T, k, num), traces=[1, 3])
                   for k, n in enumerate(names)]
     fig.update_layout(
-        title=f"Backpropagation through time in a tanh RNN (spectral radius ρ = {rho:g}): "
-              "the gradient's path back from L",
+        title=title(rho),
         height=430, margin=dict(b=110, l=20, r=20),
         xaxis=dict(visible=False, range=[-0.6, T - 0.4]),
         yaxis=dict(visible=False, range=[-0.6, 2.4]),

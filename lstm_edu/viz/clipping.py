@@ -8,13 +8,15 @@ What it covers
   block-diagonal ``lstm_edu.RNN``, so value and gradient come from its forward and backward
   pass. Returns ``{"loss", "dw", "db"}``, each ``(len(bs), len(ws))``.
 - ``descend(w0, b0, lr, steps, clip=None, ...)``: gradient descent on that loss, with
-  optional norm clipping; returns ``{"w", "b", "loss", "grad_norm"}`` each ``(steps + 1,)``.
+  optional norm clipping; returns ``{"w", "b", "loss", "grad_norm"}`` each ``(steps + 1,)``;
+  ``descend_many(w0, b0, clips, ...)`` runs several (one per clip) in one batched model.
 - ``loss_cliff(...)``: kernel-free figure: the loss surface with its cliff (a wall where
   h_T jumps between the two stable fixed points), and gradient-descent paths from the same
   start with and without clipping.
 - ``train_with_clipping(clip=None, steps=120, ...)``: a minimal SGD loop training a tanh RNN
   (hidden 16, initial spectral radius 2.5) on a small "add two marked numbers" task;
   returns ``{"loss": (steps,), "grad_norm": (steps,)}`` (the norm *before* clipping).
+- ``clipping_runs(thresholds, steps)``: those runs without clipping and at every threshold.
 - ``clipping_comparison(thresholds, ...)``: kernel-free figure: loss and gradient norm over
   training steps, without clipping and with clipping at the threshold chosen by a slider.
 
@@ -36,20 +38,20 @@ THRESHOLDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 _CHUNK = 512
 
 
-def one_unit_loss_surface(ws=W_GRID, bs=B_GRID, T: int = 30, h0: float = 0.5,
-                          target: float = 0.7) -> dict[str, np.ndarray]:
-    """Loss and gradient of the one-unit RNN over the grid ``bs × ws`` (see module doc)."""
+def _one_unit(w, b, T: int, h0: float, target: float) -> dict[str, np.ndarray]:
+    """Loss and gradient of independent one-unit RNNs with parameters ``w[k], b[k]`` (flat).
+
+    All units run as one block-diagonal ``lstm_edu.RNN`` (chunks of at most ``_CHUNK``).
+    """
     from lstm_edu import RNN
 
-    ws, bs = np.asarray(ws, float), np.asarray(bs, float)
-    W, Bg = np.meshgrid(ws, bs)                       # (nb, nw)
-    w_flat, b_flat = W.ravel(), Bg.ravel()
-    out = {k: np.empty(w_flat.size) for k in ("loss", "dw", "db")}
-    for s in range(0, w_flat.size, _CHUNK):
-        w, b = w_flat[s:s + _CHUNK], b_flat[s:s + _CHUNK]
-        n = w.size
-        rnn = RNN.from_params({"weight_ih": np.zeros((n, 1)), "weight_hh": np.diag(w),
-                               "bias_ih": np.zeros(n), "bias_hh": b.copy()})
+    w, b = np.asarray(w, float).ravel(), np.asarray(b, float).ravel()
+    out = {k: np.empty(w.size) for k in ("loss", "dw", "db")}
+    for s in range(0, w.size, _CHUNK):
+        wk, bk = w[s:s + _CHUNK], b[s:s + _CHUNK]
+        n = wk.size
+        rnn = RNN.from_params({"weight_ih": np.zeros((n, 1)), "weight_hh": np.diag(wk),
+                               "bias_ih": np.zeros(n), "bias_hh": bk.copy()})
         trace = rnn.forward(np.zeros((T, 1, 1)), h0=np.full((1, n), h0))
         err = trace.h[-1, 0] - target
         dh = np.zeros((T, 1, n))
@@ -58,28 +60,42 @@ def one_unit_loss_surface(ws=W_GRID, bs=B_GRID, T: int = 30, h0: float = 0.5,
         out["loss"][s:s + n] = err ** 2
         out["dw"][s:s + n] = np.diag(grads["weight_hh"])
         out["db"][s:s + n] = grads["bias_hh"]
-    return {k: v.reshape(W.shape) for k, v in out.items()}
+    return out
+
+
+def one_unit_loss_surface(ws=W_GRID, bs=B_GRID, T: int = 30, h0: float = 0.5,
+                          target: float = 0.7) -> dict[str, np.ndarray]:
+    """Loss and gradient of the one-unit RNN over the grid ``bs × ws`` (see module doc)."""
+    W, Bg = np.meshgrid(np.asarray(ws, float), np.asarray(bs, float))      # (nb, nw)
+    return {k: v.reshape(W.shape) for k, v in _one_unit(W, Bg, T, h0, target).items()}
+
+
+def descend_many(w0, b0, clips, lr: float = 0.2, steps: int = 25, T: int = 30,
+                 h0: float = 0.5, target: float = 0.7) -> list[dict[str, np.ndarray]]:
+    """Several gradient descents at once (one unit each), from ``(w0, b0)`` with clipping
+    thresholds ``clips`` (``None`` = no clipping); one result like ``descend`` per clip."""
+    n = len(clips)
+    cl = np.array([np.inf if c is None else float(c) for c in clips])
+    w, b = np.full(n, float(w0)), np.full(n, float(b0))
+    hist = {k: [] for k in ("w", "b", "loss", "grad_norm")}
+    for step in range(steps + 1):
+        r = _one_unit(w, b, T, h0, target)
+        g = np.stack([r["dw"], r["db"]])                                  # (2, n)
+        norm = np.linalg.norm(g, axis=0)
+        for k, val in (("w", w), ("b", b), ("loss", r["loss"]), ("grad_norm", norm)):
+            hist[k].append(val.copy())
+        if step == steps:
+            break
+        scale = np.where(norm > cl, cl / np.where(norm > 0, norm, 1), 1.0)
+        w, b = w - lr * scale * g[0], b - lr * scale * g[1]
+    arr = {k: np.array(v) for k, v in hist.items()}                        # (steps + 1, n)
+    return [{k: arr[k][:, j] for k in arr} for j in range(n)]
 
 
 def descend(w0: float, b0: float, lr: float = 0.2, steps: int = 25, clip: float | None = None,
             T: int = 30, h0: float = 0.5, target: float = 0.7) -> dict[str, np.ndarray]:
     """Gradient descent on the one-unit loss from ``(w0, b0)``, optionally norm-clipped."""
-    w, b = [float(w0)], [float(b0)]
-    loss, gnorm = [], []
-    for _ in range(steps + 1):
-        r = one_unit_loss_surface([w[-1]], [b[-1]], T, h0, target)
-        g = np.array([r["dw"].item(), r["db"].item()])
-        n = float(np.linalg.norm(g))
-        loss.append(r["loss"].item())
-        gnorm.append(n)
-        if len(w) > steps:
-            break
-        if clip is not None and n > clip:
-            g = g * (clip / n)
-        w.append(w[-1] - lr * g[0])
-        b.append(b[-1] - lr * g[1])
-    return {"w": np.array(w), "b": np.array(b), "loss": np.array(loss),
-            "grad_norm": np.array(gnorm)}
+    return descend_many(w0, b0, [clip], lr, steps, T, h0, target)[0]
 
 
 def loss_cliff(ws=W_GRID, bs=B_GRID, start=(2.0, -0.48), lr: float = 0.3, steps: int = 15,
@@ -99,10 +115,11 @@ def loss_cliff(ws=W_GRID, bs=B_GRID, start=(2.0, -0.48), lr: float = 0.3, steps:
         hovertemplate="w = %{x:.3g}, b = %{y:.3g}<br>loss = %{z:.4g}<br>"
                       "‖∇L‖ = %{customdata:.4g}<extra></extra>",
     ))
-    for c, name, color, dash in ((None, "gradient descent, no clipping", theme.COLORS["f"],
+    paths = descend_many(*start, [None, clip], lr=lr, steps=steps)
+    for p, name, color, dash in ((paths[0], "gradient descent, no clipping", theme.COLORS["f"],
                                   "solid"),
-                                 (clip, f"clipped at ‖g‖ ≤ {clip:g}", theme.COLORS["h"], "dash")):
-        p = descend(*start, lr=lr, steps=steps, clip=c)
+                                 (paths[1], f"clipped at ‖g‖ ≤ {clip:g}", theme.COLORS["h"],
+                                  "dash")):
         fig.add_trace(go.Scatter(
             x=display_round(p["w"]), y=display_round(p["b"]), mode="lines+markers", name=name,
             line=dict(color=color, dash=dash), marker=dict(size=7),
@@ -184,6 +201,11 @@ def train_with_clipping(clip: float | None = None, steps: int = 120, lr: float =
     return {"loss": np.array(losses), "grad_norm": np.array(norms)}
 
 
+def clipping_runs(thresholds=THRESHOLDS, steps: int = 120) -> dict:
+    """``train_with_clipping`` without clipping (key ``None``) and at every threshold."""
+    return {c: train_with_clipping(c, steps) for c in [None, *thresholds]}
+
+
 def _clipped_traces(run: dict, clip: float) -> list[go.Scatter]:
     steps = np.arange(1, len(run["loss"]) + 1)
     name = f"clipped at ‖g‖ ≤ {clip:g}"
@@ -209,7 +231,7 @@ def clipping_comparison(thresholds=THRESHOLDS, steps: int = 120, projector: bool
     4 the threshold line. Frames ``"clip=<θ>"`` update traces 2–4.
     """
     thresholds = list(thresholds)
-    runs = runs or {c: train_with_clipping(c, steps) for c in [None, *thresholds]}
+    runs = runs or clipping_runs(thresholds, steps)
     base = runs[None]
     x = np.arange(1, len(base["loss"]) + 1)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)

@@ -9,6 +9,7 @@ What it covers
 - ``gate_animation(lstm=None, x=None, batch=0, projector=False)``: kernel-free figure: six
   rows (i, f, g, o, c, h); left a heatmap unit × time of the whole sequence, right bars of
   the values at the current time step; a time slider and Play move a cursor over time.
+- ``set_gate_figure(fig, hist, t)``: update such a figure in place (used by the widget).
 
 Not covered: GRU gates (the same figure works on any dict of ``(T, H)`` arrays through
 ``gate_figure``).
@@ -115,6 +116,24 @@ def gate_figure(hist: dict[str, np.ndarray], projector: bool = False,
         "show the values of every unit at the time step chosen with the slider; Play steps "
         "through time."))
     return theme.apply(fig, projector=projector)
+
+
+def set_gate_figure(fig: go.Figure, hist: dict[str, np.ndarray] | None, t: int) -> go.Figure:
+    """Update a figure made by ``gate_figure`` in place (the live widget's update): the
+    heatmaps to ``hist`` (same T and H; skipped when ``hist`` is None), the bars to the values
+    at time step index ``t`` and the cursors to ``t``. Returns ``fig``."""
+    with fig.batch_update():
+        if hist is not None:
+            ranges = _ranges(hist)
+            for j, k in enumerate(QUANTITIES):
+                lo, hi = ranges[k]
+                fig.data[j].update(z=display_round(hist[k].T), zmin=lo, zmax=hi)
+        for j, k in enumerate(QUANTITIES):
+            fig.data[6 + j].y = display_round(fig.data[j].z[:, t] if hist is None
+                                              else hist[k][t])
+            fig.data[6 + j].customdata = np.full(len(fig.data[6 + j].y), t + 1)
+            fig.data[12 + j].x = (t + 1, t + 1)
+    return fig
 
 
 def gate_animation(lstm=None, x=None, batch: int = 0, projector: bool = False) -> go.Figure:

@@ -18,11 +18,9 @@ The loss is ``L = v · h_{T-1}`` (one unit vector ``v``, a loss at the last step
 - ``gradient_flow_lab(rhos, biases, lengths, projector=False)``: the kernel-free figure,
   log-scale y, with sliders for the RNN's spectral radius, the LSTM's forget-gate bias and T.
 
-How ``∂L/∂h_t`` comes from the real backward pass: ``model.backward`` returns ``∂L/∂h0``.
-Running the model from step t+1 with ``h0 = h_t`` (and ``c0 = c_t``) gives exactly
-``∂L/∂h_t`` as that run's ``grads["h0"]`` (and ``∂L/∂c_t`` as ``grads["c0"]``). All T−1
-suffix runs go through one batched forward/backward: batch element s starts at step s+1,
-its input is padded with zeros at the end (steps after the loss get no gradient).
+How ``∂L/∂h_t`` comes from the real backward pass: see ``compute_grad_norms`` (one
+forward and one backward pass of the model with H extra, zero-fed input columns whose
+weights are ``weight_hh``, so their input gradient is ``∂L/∂h_t``).
 """
 
 from __future__ import annotations
@@ -86,39 +84,42 @@ def compute_grad_norms(model, x, v=None) -> dict[str, np.ndarray]:
 
     ``model``: an ``RNN`` or ``LSTM``; ``x: (T, 1, I)``; ``v: (H,)`` (default
     ``loss_direction(H)``). Returns ``{"h": (T,), "c": (T,) (LSTM only)}``.
+
+    One forward and one backward pass of the model, with H extra input columns that are fed
+    zeros (the forward pass is unchanged) and whose input weights equal ``weight_hh``:
+    their gradient ``grads["x"][t+1, :, I:] = weight_hh^T · ∂L/∂a_{t+1}`` is exactly
+    ``∂L/∂h_t`` (the loss is at the last step only, so no other path reaches h_t).
+    The cell-state gradient (the total one, which also counts the path through
+    ``h_t = o_t tanh(c_t)``) follows the BPTT cell equation from those values and the trace:
+    ``∂L/∂c_t = ∂L/∂c_{t+1} f_{t+1} + ∂L/∂h_t o_t (1 - tanh(c_t)^2)``.
     """
     x = np.asarray(x)
     T, B, I = x.shape
     if B != 1:
-        raise ValueError(f"compute_grad_norms: x must have batch size 1, shape (T, 1, I); got {x.shape}")
+        raise ValueError(f"compute_grad_norms: x must have shape (T, 1, I); got {x.shape}")
     lstm = _is_lstm(model)
-    H = np.shape(model.params["weight_hh"])[1]
+    p = model.params
+    H = np.shape(p["weight_hh"])[1]
     v = loss_direction(H) if v is None else np.asarray(v, dtype=float)
-    trace = model.forward(x)
-    norms = {"h": np.empty(T)}
+    aug = dict(p, weight_ih=np.concatenate([p["weight_ih"], p["weight_hh"]], axis=1))
+    probe = type(model).from_params(aug)
+    xa = np.concatenate([x, np.zeros((T, 1, H), dtype=x.dtype)], axis=2)   # (T, 1, I + H)
+    trace = probe.forward(xa)
+    dh = np.zeros((T, 1, H), dtype=x.dtype)
+    dh[-1, 0] = v
+    grads = probe.backward(trace, dh)
+    dL_dh = np.concatenate([grads["x"][1:, 0, I:], v[None, :]], axis=0)   # (T, H)
+    norms = {"h": np.linalg.norm(dL_dh, axis=1)}
     if lstm:
-        norms["c"] = np.empty(T)
-    norms["h"][T - 1] = np.linalg.norm(v)
-    if lstm:  # ∂L/∂c_{T-1} = v * o * (1 - tanh(c)^2)
-        o, c = trace.gates["o"][T - 1, 0], trace.c[T - 1, 0]
-        norms["c"][T - 1] = np.linalg.norm(v * o * (1 - np.tanh(c) ** 2))
-    if T == 1:
-        return norms
-    S = T - 1                                   # suffix runs s = 0..T-2, each of length <= S
-    xs = np.zeros((S, S, I), dtype=x.dtype)     # (time, batch = s, I)
-    dh = np.zeros((S, S, H), dtype=x.dtype)
-    for s in range(S):
-        xs[: S - s, s] = x[s + 1:, 0]
-        dh[S - 1 - s, s] = v
-    h0 = np.asarray(trace.h)[:S, 0]
-    if lstm:
-        sub = model.forward(xs, h0=h0, c0=np.asarray(trace.c)[:S, 0])
-    else:
-        sub = model.forward(xs, h0=h0)
-    grads = model.backward(sub, dh)
-    norms["h"][:S] = np.linalg.norm(grads["h0"], axis=1)
-    if lstm:
-        norms["c"][:S] = np.linalg.norm(grads["c0"], axis=1)
+        f, o = trace.gates["f"][:, 0], trace.gates["o"][:, 0]
+        tanh_c = np.tanh(trace.c[:, 0])
+        dc = np.zeros((T, H))
+        nxt = np.zeros(H)
+        for t in reversed(range(T)):
+            nxt = nxt + dL_dh[t] * o[t] * (1 - tanh_c[t] ** 2)
+            dc[t] = nxt
+            nxt = nxt * f[t]
+        norms["c"] = np.linalg.norm(dc, axis=1)
     return norms
 
 
