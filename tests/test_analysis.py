@@ -5,8 +5,14 @@ import pytest
 
 from lstm_edu import LSTM, RNN
 from lstm_edu.activations import sigmoid
-from lstm_edu.analysis import (half_life, markdown_table, memory_cell, step_values,
-                               truncated_bptt, with_gate_bias)
+from lstm_edu.analysis import (
+    half_life,
+    markdown_table,
+    memory_cell,
+    step_values,
+    truncated_bptt,
+    with_gate_bias,
+)
 
 
 def test_with_gate_bias_sets_total_bias_and_copies():
