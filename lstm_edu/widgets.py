@@ -15,7 +15,7 @@ the figure is shown), ``.errors`` (an ``Output`` with the last callback error, i
 ``.refresh()`` (run the update for the current control values).
 
 ===========================  ==================================================
-``gate_widget``              time step, forget-gate bias, input scale
+``gate_widget``              time step, forget-gate bias shift, input scale
 ``cell_tracer_widget``       direction (forward / backward) and time step
 ``gradient_flow_widget``     RNN spectral radius, LSTM forget-gate bias, length T
 ``clipping_widget``          clipping threshold (precomputed runs)
@@ -111,10 +111,10 @@ class LiveFigure(widgets.VBox):
 
 # ---------------------------------------------------------------------------- gates
 def gate_widget(lstm=None, x=None, projector: bool = False) -> LiveFigure:
-    """Gate animation, live: ``t`` (lookup), ``forget_bias`` and ``input_scale`` (recompute).
+    """Gate animation, live: ``t`` (lookup), ``forget_shift`` and ``input_scale`` (recompute).
 
-    The forget-gate bias replaces the f-block of ``bias_ih`` (``bias_hh`` f-block set to 0)
-    of ``lstm``; ``x`` is multiplied by ``input_scale``.
+    ``forget_shift`` is added to the forget-gate block of ``bias_ih`` (0: the model as
+    given); ``x`` is multiplied by ``input_scale``.
     """
     if lstm is None or x is None:
         lstm0, x0 = gates.example_lstm_input()
@@ -122,30 +122,27 @@ def gate_widget(lstm=None, x=None, projector: bool = False) -> LiveFigure:
     H = lstm.params["weight_hh"].shape[1]
     fig = gates.gate_animation(lstm, x, projector=projector)
     fig.frames = ()   # the widget recomputes; frames would go stale
-    b_f = float(np.mean(np.asarray(lstm.params["bias_ih"][H:2 * H])
-                        + np.asarray(lstm.params["bias_hh"][H:2 * H])))
-    T = np.shape(x)[0]
+    fig.layout.sliders, fig.layout.updatemenus = (), ()
     controls = {
-        "t": widgets.IntSlider(value=1, min=1, max=T, description="time step t", **_SLIDER),
-        "forget_bias": widgets.FloatSlider(value=round(b_f, 2), min=-4, max=6, step=0.25,
-                                           description="forget-gate bias", **_SLIDER),
+        "t": widgets.IntSlider(value=1, min=1, max=np.shape(x)[0], description="time step t",
+                               **_SLIDER),
+        "forget_shift": widgets.FloatSlider(value=0.0, min=-5, max=5, step=0.25,
+                                            description="forget-gate bias shift", **_SLIDER),
         "input_scale": widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1,
                                            description="input scale", **_SLIDER),
     }
 
     @lru_cache(maxsize=64)
-    def history(bias: float, scale: float) -> dict:
+    def history(shift: float, scale: float) -> dict:
         params = {k: np.array(v, copy=True) for k, v in lstm.params.items()}
-        params["bias_ih"][H:2 * H] = bias
-        params["bias_hh"][H:2 * H] = 0.0
+        params["bias_ih"][H:2 * H] += shift
         return gates.gate_history(type(lstm).from_params(params), np.asarray(x) * scale)
 
     shown = {}
 
     def update(fig, v):
-        key = (float(v["forget_bias"]), float(v["input_scale"]))
-        hist = history(*key) if shown.get("key") != key else None   # None: only t moved
-        gates.set_gate_figure(fig, hist, v["t"] - 1)
+        key = (float(v["forget_shift"]), float(v["input_scale"]))
+        gates.set_gate_figure(fig, history(*key), v["t"] - 1, heatmaps=shown.get("key") != key)
         shown["key"] = key
 
     return LiveFigure(fig, controls, update)

@@ -118,19 +118,19 @@ def gate_figure(hist: dict[str, np.ndarray], projector: bool = False,
     return theme.apply(fig, projector=projector)
 
 
-def set_gate_figure(fig: go.Figure, hist: dict[str, np.ndarray] | None, t: int) -> go.Figure:
+def set_gate_figure(fig: go.Figure, hist: dict[str, np.ndarray], t: int,
+                    heatmaps: bool = True) -> go.Figure:
     """Update a figure made by ``gate_figure`` in place (the live widget's update): the
-    heatmaps to ``hist`` (same T and H; skipped when ``hist`` is None), the bars to the values
-    at time step index ``t`` and the cursors to ``t``. Returns ``fig``."""
+    heatmaps to ``hist`` (same T and H; skipped when ``heatmaps`` is False: only t moved),
+    the bars to the values at time step index ``t`` and the cursors to ``t``. Returns ``fig``."""
     with fig.batch_update():
-        if hist is not None:
+        if heatmaps:
             ranges = _ranges(hist)
             for j, k in enumerate(QUANTITIES):
                 lo, hi = ranges[k]
                 fig.data[j].update(z=display_round(hist[k].T), zmin=lo, zmax=hi)
         for j, k in enumerate(QUANTITIES):
-            fig.data[6 + j].y = display_round(fig.data[j].z[:, t] if hist is None
-                                              else hist[k][t])
+            fig.data[6 + j].y = display_round(hist[k][t])
             fig.data[6 + j].customdata = np.full(len(fig.data[6 + j].y), t + 1)
             fig.data[12 + j].x = (t + 1, t + 1)
     return fig
