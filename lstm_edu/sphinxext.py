@@ -11,6 +11,8 @@ What it covers
   its ``text/html`` twin, so the JSON is neither rendered nor reported as an unknown type;
 - drops the Thebe scripts Jupyter Book always adds (a CDN address and a console error; the
   book sends readers to Binder for live code instead);
+- gives bibliography entries the ARIA role their list needs (docutils writes the deprecated
+  ``doc-biblioentry`` inside ``role="list"``: a critical axe-core violation);
 - adds the book's small stylesheet (``lstm_edu.css``: visually hidden figure descriptions,
   figure spacing).
 
@@ -35,6 +37,8 @@ MATHJAX_DIST = "sphinx-mathjax-offline"
 MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
 #: The marker ``lstm_edu.render`` puts on every figure.
 FIGURE_MARKER = 'class="lstm-edu-figure"'
+#: docutils' role for a citation inside its ``role="list"`` container (deprecated in ARIA 1.2).
+BIBLIOENTRY = 'role="doc-biblioentry"'
 
 CSS = """\
 .lstm-edu-sr-only {
@@ -108,6 +112,8 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
         scripts[:] = [js for js in scripts if not _is_thebe_script(js)]
     if FIGURE_MARKER in context.get("body", ""):
         app.add_js_file("plotly.min.js", priority=400)
+    if BIBLIOENTRY in context.get("body", ""):
+        context["body"] = context["body"].replace(BIBLIOENTRY, 'role="listitem"')
 
 
 def _use_local_mathjax(app, config) -> None:
