@@ -22,6 +22,7 @@ learning rate): see ``DEVIATIONS``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -122,16 +123,18 @@ def run_task(task: str, cell: str, T: int, *, hidden_size: int = 32, batch_size:
              lr: float = 0.02, clip: float | None = 1.0, forget_bias: float | None = 1.0,
              max_sequences: int = 40_000, target: float = 0.01, n_test: int = 500,
              eval_every: int = 25, seed: int = 0, progress: bool = False,
-             callbacks=()) -> RunResult:
+             callbacks=(), task_kwargs: dict | None = None) -> RunResult:
     """Train ``cell`` on ``task`` (``"adding"`` or ``"recall_marked"``) at length ``T`` until
     the test MSE is below ``target`` or ``max_sequences`` training sequences were seen.
 
     ``forget_bias`` applies to cells with a forget gate (``"lstm"``, ``"full"``, ``"nog"``,
-    ``"peephole"``) and is ignored for the others.
+    ``"peephole"``) and is ignored for the others. ``task_kwargs`` go to the generator
+    (e.g. ``{"p_mark": 0.2}`` for ``recall_marked``).
     """
     if task not in _TASKS:
         raise ValueError(f"task must be one of {sorted(_TASKS)}, got {task!r}")
-    gen, I, over, metric, _ = _TASKS[task]
+    gen0, I, over, metric, _ = _TASKS[task]  # noqa: E741 (the book's letters)
+    gen = functools.partial(gen0, **(task_kwargs or {}))
     fb = forget_bias if cell in ("lstm", "full", "nog", "peephole") else None
     model = build_model(cell, I, hidden_size, over=over, seed=seed, forget_bias=fb)
     test = gen(n_test, T, seed=1_000_000 + seed)
@@ -141,7 +144,7 @@ def run_task(task: str, cell: str, T: int, *, hidden_size: int = 32, batch_size:
                callbacks=callbacks)
     settings = dict(hidden_size=hidden_size, batch_size=batch_size, optimizer=f"Adam(lr={lr})",
                     clip=clip, forget_bias=fb, max_sequences=max_sequences, n_test=n_test,
-                    eval_every=eval_every, params=model.num_params)
+                    eval_every=eval_every, params=model.num_params, **(task_kwargs or {}))
     return RunResult(task, cell, T, seed, metric, target, hist.sequences_to_target,
                      hist.final(metric), hist.sequences_seen, round(hist.wall_time, 2),
                      settings, hist)

@@ -171,7 +171,7 @@ class LinearHead:
         if dy.shape != trace.y.shape:
             raise ValueError(f"dy has shape {dy.shape}, expected {trace.y.shape}")
         W = self.params["weight"]
-        O = W.shape[0]
+        O = W.shape[0]  # noqa: E741 (the book's letters)
         dW = dy.reshape(-1, O).T @ trace.h_used.reshape(-1, W.shape[1])
         db = dy.reshape(-1, O).sum(axis=0)
         dh_used = dy @ W

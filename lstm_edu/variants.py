@@ -81,7 +81,7 @@ class LSTMVariant:
                 raise ValueError(f"{name} must be a positive int, got {v!r}")
         self.variant = variant
         G = len(VARIANT_GATES[variant])
-        H, I = hidden_size, input_size
+        H, I = hidden_size, input_size  # noqa: E741 (the book's letters)
         rng = np.random.default_rng(seed)
         k = 1.0 / np.sqrt(H)  # torch.nn.LSTM's init: U(-1/sqrt(H), 1/sqrt(H))
         shapes = {"weight_ih": (G * H, I), "weight_hh": (G * H, H),
@@ -96,7 +96,7 @@ class LSTMVariant:
         if variant not in VARIANT_GATES:
             raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
         G = len(VARIANT_GATES[variant])
-        GH, I = np.shape(params["weight_ih"])
+        GH, I = np.shape(params["weight_ih"])  # noqa: E741 (the book's letters)
         if GH % G:
             raise ValueError(f"weight_ih has {GH} rows, not a multiple of {G} gates")
         H = GH // G

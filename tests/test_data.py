@@ -46,7 +46,7 @@ def test_temporal_order():
     x, y, s = D.temporal_order(200, 100, seed=0, return_strings=True)
     assert x.shape == (100, 200, 8) and set(np.unique(y)) <= {0, 1, 2, 3}
     np.testing.assert_array_equal(x.sum(-1), 1)
-    for seq, label in zip(s, y):
+    for seq, label in zip(s, y, strict=True):
         assert seq[0] == "E" and seq[-1] == "B"
         xs = [k for k, ch in enumerate(seq) if ch in "XY"]
         assert len(xs) == 2 and 10 <= xs[0] < 20 and 50 <= xs[1] < 60
@@ -68,7 +68,7 @@ def test_dna_motifs():
     x, y, s = D.dna_motifs(100, 30, motif="GATTACA", seed=0, return_strings=True)
     assert x.shape == (30, 100, 4) and y.sum() == 50
     np.testing.assert_array_equal(x.sum(-1), 1)
-    assert all(("GATTACA" in q) == bool(lab) for q, lab in zip(s, y))
+    assert all(("GATTACA" in q) == bool(lab) for q, lab in zip(s, y, strict=True))
     assert "".join("ACGT"[k] for k in x[:, 0].argmax(-1)) == s[0]
 
 
@@ -129,7 +129,7 @@ def test_sentiment_corpus():
     assert all(0 < len(t.split()) <= 12 for t in texts)
     assert any(" not " in t for t in texts) and any(" but " in t for t in texts)
     # the shipped file is exactly what the generator writes
-    assert list(zip(texts, labels.tolist())) == D.make_sentiment_corpus()
+    assert list(zip(texts, labels.tolist(), strict=True)) == D.make_sentiment_corpus()
 
 
 def test_sentiment_csv_regenerates(tmp_path):

@@ -63,7 +63,7 @@ def test_log_softmax_is_stable_for_huge_logits():
 @pytest.mark.parametrize("kind", ["regression", "classification"])
 def test_head_and_loss_gradients_match_finite_differences(over, kind):
     rng = np.random.default_rng(0)
-    T, B, H, O = 4, 3, 5, 3
+    T, B, H, O = 4, 3, 5, 3  # noqa: E741 (the book's letters)
     h = rng.normal(size=(T, B, H))
     if kind == "regression":
         head = LinearHead(H, O, over=over, seed=1)

@@ -84,7 +84,7 @@ def test_clip_matches_torch():
     rng = np.random.default_rng(0)
     arrays = [rng.normal(size=(3, 4)) * 10, rng.normal(size=(5,))]
     ts = [torch.nn.Parameter(torch.zeros(a.shape, dtype=torch.float64)) for a in arrays]
-    for t, a in zip(ts, arrays):
+    for t, a in zip(ts, arrays, strict=True):
         t.grad = torch.tensor(a)
     tn = torch.nn.utils.clip_grad_norm_(ts, 2.0)
     g = {str(k): a.copy() for k, a in enumerate(arrays)}

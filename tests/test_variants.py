@@ -75,7 +75,7 @@ def test_variant_equations_hold_on_the_trace():
 
 
 def test_parameter_counts():
-    I, H = 3, 5
+    I, H = 3, 5  # noqa: E741 (the book's letters)
     per_gate = H * I + H * H + 2 * H
     counts = {v: sum(a.size for a in LSTMVariant(I, H, v).params.values()) for v in VARIANTS}
     assert counts["full"] == 4 * per_gate
