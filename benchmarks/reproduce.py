@@ -62,9 +62,11 @@ def main():
         out["adding_table"] = E.paper_vs_book(runs)
         print(E.table_markdown(out["adding_table"]), flush=True)
     if "forget" not in args.skip:
-        out["forget_gate"] = E.forget_gate_effect(T=50, seeds=seeds, max_sequences=20_000)
+        out["forget_gate"] = E.forget_gate_effect(T=100, seeds=seeds, max_sequences=20_000)
+        out["forget_gate_task"] = "recall_marked, T=100, p_mark=0.2, target test MSE < 0.01"
         print(E.table_markdown(out["forget_gate"]), flush=True)
     if "ablation" not in args.skip:
+        out["ablation_task"] = "adding problem, T=50, target test MSE < 0.01"
         out["ablation"] = E.ablation(task="adding", T=50, seeds=seeds, max_sequences=20_000)
         print(E.table_markdown(out["ablation"]), flush=True)
     out["computed"]["load_average_at_end"] = os.getloadavg()
