@@ -59,7 +59,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=15)
     args = ap.parse_args()
     rows = bench(args.repeats)
-    print(f"| widget | control | median (ms) | p90 (ms) |\n|---|---|---:|---:|")
+    print("| widget | control | median (ms) | p90 (ms) |\n|---|---|---:|---:|")
     for name, cname, med, p90 in rows:
         print(f"| `{name}` | `{cname}` | {med:.1f} | {p90:.1f} |")
     worst = max(r[2] for r in rows)

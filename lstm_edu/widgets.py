@@ -205,7 +205,7 @@ def gradient_flow_widget(rho: float = 0.9, forget_bias: float = 3.0, T: int = 10
         r, lk = rnn_norms(float(v["rho"]), n), lstm_norms(float(v["forget_bias"]), n)
         t = np.arange(n)
         with fig.batch_update():
-            for tr, y in zip(fig.data, (r, lk["h"], lk["c"])):
+            for tr, y in zip(fig.data, (r, lk["h"], lk["c"]), strict=True):
                 tr.x, tr.y = t, display_round(y)
 
     return LiveFigure(fig, controls, update)
@@ -257,7 +257,7 @@ def loss_cliff_widget(surface: dict | None = None, projector: bool = False) -> L
         paths = clipping.descend_many(v["w0"], v["b0"], [None, v["clip"]], lr=v["lr"],
                                        steps=STEPS)
         with fig.batch_update():
-            for tr, p in zip(fig.data[1:3], paths):
+            for tr, p in zip(fig.data[1:3], paths, strict=True):
                 tr.x, tr.y = display_round(p["w"]), display_round(p["b"])
                 tr.customdata = np.stack([p["loss"], p["grad_norm"]], axis=1)
             fig.data[2].name = f"clipped at ‖g‖ ≤ {v['clip']:g}"

@@ -113,7 +113,7 @@ def test_cell_tracer_forward_frames_hold_every_node_value():
     for t in range(3):
         cd = fig.frames[t].data[1].customdata
         assert fig.frames[t].name == f"forward t={t + 1}"
-        val = dict(zip(N, cd))
+        val = dict(zip(N, cd, strict=True))
         close(val["x"], x[t, 0])
         for k in "ifgo":
             close(val[k], tr.gates[k][t, 0])
@@ -129,7 +129,8 @@ def test_cell_tracer_backward_frames_agree_with_lstm_backward():
     dh = np.random.default_rng(0).standard_normal((4, 1, 2))
     fig = cell_tracer.cell_tracer(lstm, x, dh)
     grads = lstm.backward(lstm.forward(x), dh)
-    by_name = {f.name: dict(zip(cell_tracer.NODES, f.data[1].customdata)) for f in fig.frames}
+    by_name = {f.name: dict(zip(cell_tracer.NODES, f.data[1].customdata, strict=True))
+               for f in fig.frames}
     for t in range(4):
         close(by_name[f"backward t={t + 1}"]["x"], grads["x"][t, 0])
     close(by_name["backward t=1"]["h_prev"], grads["h0"][0])
@@ -138,7 +139,7 @@ def test_cell_tracer_backward_frames_agree_with_lstm_backward():
     steps = cell_tracer.cell_tracer_steps(lstm, x, dh)
     db = sum(np.concatenate([s["i"] * f["i"] * (1 - f["i"]), s["f"] * f["f"] * (1 - f["f"]),
                              s["g"] * (1 - f["g"] ** 2), s["o"] * f["o"] * (1 - f["o"])])
-             for s, f in zip(steps["backward"], steps["forward"]))
+             for s, f in zip(steps["backward"], steps["forward"], strict=True))
     close(db, grads["bias_ih"], rtol=1e-10)
 
 
@@ -183,13 +184,13 @@ def test_gradient_flow_sliders_match_the_grid():
     assert [s.label for s in s_rho.steps] == ["0.8", "1.2"]
     assert [s.label for s in s_bias.steps] == ["0", "3"]
     assert [s.label for s in s_len.steps] == ["10", "20"]
-    for rho, step in zip(rhos, s_rho.steps):
+    for rho, step in zip(rhos, s_rho.steps, strict=True):
         assert step.method == "restyle" and list(step.args[1]) == [0, 3]
-        for T, y in zip(lengths, step.args[0]["y"]):
+        for T, y in zip(lengths, step.args[0]["y"], strict=True):
             ref = gradient_flow.compute_grad_norms(gradient_flow.rnn_with_spectral_radius(rho),
                                                    gradient_flow.example_sequence(T))["h"]
             close(y, ref)
-    for b, step in zip(biases, s_bias.steps):
+    for b, step in zip(biases, s_bias.steps, strict=True):
         assert list(step.args[1]) == [1, 2, 4, 5]
         ys = step.args[0]["y"]
         for j, T in enumerate(lengths):
@@ -246,7 +247,7 @@ def test_clipping_comparison_frames_hold_the_runs():
     assert [s.label for s in fig.layout.sliders[0].steps] == ["0.5", "2"]
     close(fig.data[0].y, runs[None]["loss"])
     close(fig.data[1].y, runs[None]["grad_norm"])
-    for c, frame in zip(th, fig.frames):
+    for c, frame in zip(th, fig.frames, strict=True):
         close(frame.data[0].y, runs[c]["loss"])
         close(frame.data[1].y, runs[c]["grad_norm"])
         assert list(frame.data[2].y) == [c, c]
@@ -260,7 +261,7 @@ def test_sigmoid_valve_frames():
     z = np.array([-4.0, 0.0, 1.5])
     fig = valve.sigmoid_valve(z, value=0.8)
     assert_animated(fig, 3)
-    for zi, frame in zip(z, fig.frames):
+    for zi, frame in zip(z, fig.frames, strict=True):
         marker, bar = frame.data
         s = sigmoid(zi)
         assert list(marker.x) == [zi, zi]

@@ -52,7 +52,7 @@ def test_cell_tracer_widget_backward_lookup():
     dh = np.zeros((T, 1, 2))
     dh[-1] = 1.0
     g = lstm.backward(lstm.forward(x), dh)
-    val = dict(zip(cell_tracer.NODES, w.figure.data[3].customdata))
+    val = dict(zip(cell_tracer.NODES, w.figure.data[3].customdata, strict=True))
     close(val["x"], g["x"][0, 0])
     close(val["c_prev"], g["c0"][0])
     assert "backward at t = 1" in w.figure.layout.title.text

@@ -47,7 +47,7 @@ def animation_controls(
                 transition=dict(duration=0))
     steps = [
         dict(method="animate", label=lab, args=[[name], anim])
-        for name, lab in zip(names, labels)
+        for name, lab in zip(names, labels, strict=True)
     ]
     slider = dict(
         active=0, steps=steps, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=40, b=10),
@@ -95,7 +95,7 @@ def show_frame(fig, name: str):
                          f"frames are {[f.name for f in fig.frames][:5]}...")
     idx = frame.traces if frame.traces is not None else range(len(frame.data))
     with fig.batch_update():
-        for i, tr in zip(idx, frame.data):
+        for i, tr in zip(idx, frame.data, strict=True):
             fig.data[i].update(tr.to_plotly_json())
         if frame.layout is not None:
             fig.layout.update(frame.layout.to_plotly_json())

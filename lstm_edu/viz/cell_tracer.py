@@ -113,8 +113,8 @@ _TEXT_AT = {"c_prev": (0.0, 0.4, "top center"), "fc": (0.0, 0.4, "top center"),
 
 def _values_trace(step: dict, backward: bool) -> go.Scatter:
     at = [_TEXT_AT.get(n, (0.0, -0.4, "bottom center")) for n in NODES]
-    xs = [POS[n][0] + a[0] for n, a in zip(NODES, at)]
-    ys = [POS[n][1] + a[1] for n, a in zip(NODES, at)]
+    xs = [POS[n][0] + a[0] for n, a in zip(NODES, at, strict=True)]
+    ys = [POS[n][1] + a[1] for n, a in zip(NODES, at, strict=True)]
     prefix = "∂L/∂" if backward else ""
     return go.Scatter(
         x=xs, y=ys, mode="text", text=[_fmt(step[n]) for n in NODES],
@@ -189,7 +189,7 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
             data=[_halo_trace(back), _values_trace(steps["backward" if back else "forward"][t],
                                                    back)],
             layout=dict(title_text=_title(back, t)),
-        ) for n, (back, t) in zip(names, frames)
+        ) for n, (back, t) in zip(names, frames, strict=True)
     ]
     fig.update_layout(
         title=_title(False, 0), height=620, margin=dict(b=110, l=20, r=20),

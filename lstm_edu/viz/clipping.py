@@ -248,7 +248,7 @@ def clipping_comparison(thresholds=THRESHOLDS, steps: int = 120, projector: bool
         fig.add_trace(tr, row=1 if j == 0 else 2, col=1)
     names = [f"clip={c:g}" for c in thresholds]
     fig.frames = [go.Frame(name=n, data=_clipped_traces(runs[c], c), traces=[2, 3, 4])
-                  for n, c in zip(names, thresholds)]
+                  for n, c in zip(names, thresholds, strict=True)]
     fig.update_yaxes(type="log", title_text="training loss (MSE)", row=1, col=1)
     fig.update_yaxes(type="log", title_text="gradient norm ‖g‖", row=2, col=1)
     fig.update_xaxes(title_text="training step", row=2, col=1)

@@ -94,7 +94,7 @@ def compute_grad_norms(model, x, v=None) -> dict[str, np.ndarray]:
     ``∂L/∂c_t = ∂L/∂c_{t+1} f_{t+1} + ∂L/∂h_t o_t (1 - tanh(c_t)^2)``.
     """
     x = np.asarray(x)
-    T, B, I = x.shape
+    T, B, n_in = x.shape                     # (T, B, I)
     if B != 1:
         raise ValueError(f"compute_grad_norms: x must have shape (T, 1, I); got {x.shape}")
     lstm = _is_lstm(model)
@@ -108,7 +108,7 @@ def compute_grad_norms(model, x, v=None) -> dict[str, np.ndarray]:
     dh = np.zeros((T, 1, H), dtype=x.dtype)
     dh[-1, 0] = v
     grads = probe.backward(trace, dh)
-    dL_dh = np.concatenate([grads["x"][1:, 0, I:], v[None, :]], axis=0)   # (T, H)
+    dL_dh = np.concatenate([grads["x"][1:, 0, n_in:], v[None, :]], axis=0)   # (T, H)
     norms = {"h": np.linalg.norm(dL_dh, axis=1)}
     if lstm:
         f, o = trace.gates["f"][:, 0], trace.gates["o"][:, 0]

@@ -85,7 +85,7 @@ def sigmoid_valve(z_grid=Z_GRID, value: float = 1.0, projector: bool = False) ->
     fig.add_trace(bar, row=1, col=2)
     names = [f"z={z:g}" for z in z_grid]
     fig.frames = [go.Frame(name=n, data=list(_marker_and_bar(float(z), value)), traces=[3, 4])
-                  for n, z in zip(names, z_grid)]
+                  for n, z in zip(names, z_grid, strict=True)]
     fig.update_layout(
         title="Sigmoid valve: the pre-activation z decides how much passes",
         height=480, legend=dict(orientation="h", y=1.18, x=0),
