@@ -1,0 +1,119 @@
+"""Small helpers for the training and applications chapters (05, 06).
+
+What it covers
+--------------
+- Forecasting a monthly series: ``lstm_forecast`` (train small LSTMs on windows of the past
+  ``window`` months, on levels or month-to-month changes, and forecast recursively; averaged
+  over seeds), ``naive_forecasts`` (last value, seasonal naive, seasonal naive + drift),
+  ``mae``, ``forecast_figure``.
+- Anomaly detection by forecasting: ``flag_anomalies`` (threshold on prediction errors,
+  chosen on normal data) and ``precision_recall`` (point-wise, measured against labels).
+
+What it does not cover: training itself (``lstm_edu.train``), the data (``lstm_edu.data``).
+Shapes: a series is 1-D ``(n,)``; model inputs are ``x (T, N, I)`` as everywhere in the book.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lstm_edu.data import Standardizer, forecast, supervised_windows
+from lstm_edu.heads import build_model
+from lstm_edu.train import fit
+
+__all__ = ["lstm_forecast", "naive_forecasts", "mae", "forecast_figure",
+           "flag_anomalies", "precision_recall"]
+
+
+def _fit_one(series, window, hidden_size, steps, lr, seed):
+    """One LSTM forecaster on a standardized 1-D ``series``: returns ``(model, scaler)``."""
+    scaler = Standardizer.fit(series)               # fit on the training series only
+    x, y = supervised_windows(scaler.transform(series), window=window)  # (W, N, 1), (N,)
+    model = build_model("lstm", 1, hidden_size, seed=seed)
+    fit(model, (x, y), batch_size=len(y), lr=lr, max_steps=steps, seed=seed)
+    return model, scaler
+
+
+def lstm_forecast(train, steps: int = 12, *, window: int = 6, diff: bool = False,
+                  hidden_size: int = 8, train_steps: int = 150, lr: float = 0.01,
+                  seeds=(0, 1, 2, 3, 4)) -> np.ndarray:
+    """Forecast the ``steps`` values after ``train`` (1-D, original units) with small LSTMs.
+
+    For each seed: standardize (mean and std of the training series only), cut supervised
+    windows of the past ``window`` values -> next value, train full-batch Adam for
+    ``train_steps`` updates, forecast recursively (``lstm_edu.data.forecast``). With
+    ``diff=True`` the model learns month-to-month changes ``train[t] - train[t-1]`` and the
+    forecast is ``train[-1]`` plus their running sum. Returns the mean over seeds, ``(steps,)``.
+    """
+    train = np.asarray(train, dtype=float)
+    series = np.diff(train) if diff else train
+    outs = []
+    for seed in seeds:
+        model, sc = _fit_one(series, window, hidden_size, train_steps, lr, seed)
+        z = forecast(lambda w: model.predict(w)[0, 0], sc.transform(series), steps, window)
+        f = sc.inverse_transform(z)
+        outs.append(train[-1] + np.cumsum(f) if diff else f)
+    return np.mean(outs, axis=0)
+
+
+def naive_forecasts(train, steps: int = 12, season: int = 12) -> dict:
+    """Baselines for the ``steps`` values after ``train``: ``"last value"`` (repeat the last
+    month), ``"seasonal naive"`` (the same month one season earlier) and ``"seasonal naive +
+    drift"`` (that, plus the growth over the last season). Needs ``steps <= season``."""
+    train = np.asarray(train, dtype=float)
+    if not (0 < steps <= season <= len(train) - 1):
+        raise ValueError(f"need 0 < steps <= season < len(train); got steps={steps}, "
+                         f"season={season}, len(train)={len(train)}")
+    seasonal = train[-season:][:steps]
+    drift = train[-1] - train[-1 - season]
+    return {"last value": np.full(steps, train[-1]), "seasonal naive": seasonal,
+            "seasonal naive + drift": seasonal + drift}
+
+
+def mae(pred, actual) -> float:
+    """Mean absolute error, a Python float."""
+    return float(np.mean(np.abs(np.asarray(pred, float) - np.asarray(actual, float))))
+
+
+def forecast_figure(months, values, n_test: int, forecasts: dict,
+                    title: str = "12-month forecast") -> go.Figure:
+    """The series (``values`` labelled by ``months``) and each forecast ``{label: (n_test,)}``
+    drawn over the last ``n_test`` months; a shaded band marks the test period."""
+    fig = go.Figure(go.Scatter(x=list(months), y=list(values), mode="lines+markers",
+                               name="actual", line={"color": "#333", "width": 2},
+                               marker={"size": 4}))
+    test_months = list(months[-n_test:])
+    dashes = ["solid", "dash", "dot", "dashdot"]
+    for k, (label, f) in enumerate(forecasts.items()):
+        fig.add_trace(go.Scatter(x=test_months, y=list(np.asarray(f, float)), mode="lines",
+                                 name=label, line={"width": 2.5, "dash": dashes[k % 4]}))
+    fig.add_vrect(x0=test_months[0], x1=test_months[-1], fillcolor="grey", opacity=0.12,
+                  line_width=0, annotation_text="test (never seen in training)")
+    fig.update_layout(title=title, xaxis_title="month", yaxis_title="sales (thousand units)",
+                      height=420, legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+def flag_anomalies(errors, normal_errors, quantile: float = 0.995) -> tuple[np.ndarray, float]:
+    """Flag points whose absolute prediction error exceeds a threshold set on *normal* data:
+    the ``quantile`` of ``|normal_errors|``. Returns ``(flags (n,) bool, threshold)``."""
+    thr = float(np.quantile(np.abs(np.asarray(normal_errors, float)), quantile))
+    return np.abs(np.asarray(errors, float)) > thr, thr
+
+
+def precision_recall(flags, labels) -> dict:
+    """Point-wise precision (flagged points that are anomalous) and recall (anomalous points
+    flagged), plus ``events_found``: the fraction of labelled events (runs of 1s) with at least
+    one flagged point. Python floats; precision is 0.0 if nothing is flagged."""
+    f = np.asarray(flags, bool)
+    lab = np.asarray(labels, bool)
+    if f.shape != lab.shape:
+        raise ValueError(f"flags {f.shape} and labels {lab.shape} must have the same shape")
+    tp = int(np.sum(f & lab))
+    starts = np.flatnonzero(np.diff(np.r_[0, lab.astype(int)]) == 1)
+    stops = np.flatnonzero(np.diff(np.r_[lab.astype(int), 0]) == -1) + 1
+    found = [bool(f[a:b].any()) for a, b in zip(starts, stops)]
+    return {"precision": tp / int(f.sum()) if f.any() else 0.0,
+            "recall": tp / int(lab.sum()) if lab.any() else 0.0,
+            "events_found": float(np.mean(found)) if found else 0.0}
