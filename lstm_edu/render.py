@@ -52,6 +52,16 @@ def figure_description(fig_dict: dict) -> str:
     return str(title) if title else "Interactive figure"
 
 
+#: plotly.js rejects the promise of an animation that a newer one interrupts (Pause, or a slider
+#: click during Play) with ``undefined``, which the browser reports as an uncaught error. That
+#: is plotly working as intended, so such rejections are marked handled; any other is left alone.
+QUIET_INTERRUPTED_ANIMATIONS = (
+    "<script>if(!window.lstmEduQuiet){window.lstmEduQuiet=true;"
+    'window.addEventListener("unhandledrejection",function(e){'
+    "if(e.reason===undefined){e.preventDefault();}});}</script>"
+)
+
+
 def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
     """The HTML for one figure: its div and script, no plotly.js, no MathJax, no CDN.
 
@@ -72,7 +82,8 @@ def figure_html(fig_dict: dict, div_id: str | None = None) -> str:
     )
     desc = html.escape(figure_description(fig_dict), quote=True)
     return (
-        f'<figure class="lstm-edu-figure" aria-label="{desc}">{body}'
+        f'<figure class="lstm-edu-figure" aria-label="{desc}">'
+        f"{QUIET_INTERRUPTED_ANIMATIONS if fig_dict.get('frames') else ''}{body}"
         f'<figcaption class="lstm-edu-sr-only">{desc}</figcaption></figure>'
     )
 

@@ -10,7 +10,8 @@ What it covers
   the plotly JSON in a figure's output is for live Jupyter only: the book draws the figure from
   its ``text/html`` twin, so the JSON is neither rendered nor reported as an unknown type;
 - drops the Thebe scripts Jupyter Book always adds (a CDN address and a console error; the
-  book sends readers to Binder for live code instead);
+  book sends readers to Binder for live code instead) and the embedded ipywidgets state that
+  the static book never renders;
 - gives bibliography entries the ARIA role their list needs (docutils writes the deprecated
   ``doc-biblioentry`` inside ``role="list"``: a critical axe-core violation);
 - adds the book's small stylesheet (``lstm_edu.css``: visually hidden figure descriptions,
@@ -35,6 +36,7 @@ MATHJAX_DIST = "sphinx-mathjax-offline"
 #: The MathJax pieces the book loads: the tex-chtml component, its fonts, and the modules
 #: it may load on demand (TeX extensions, the menu, accessibility).
 MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 #: The marker ``lstm_edu.render`` puts on every figure.
 FIGURE_MARKER = 'class="lstm-edu-figure"'
 #: docutils' role for a citation inside its ``role="list"`` container (deprecated in ARIA 1.2).
@@ -94,22 +96,30 @@ def _copy_assets(app, exc) -> None:
             shutil.copyfile(src / part, dst / part)
 
 
-def _is_thebe_script(js) -> bool:
+def _is_dropped_script(js) -> bool:
+    """Thebe's scripts, and the ipywidgets state that nothing in the static book renders."""
     name = str(getattr(js, "filename", None) or "")
-    body = getattr(js, "attributes", {}).get("body", "")
-    return name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
+    attributes = getattr(js, "attributes", {})
+    return (
+        name.endswith("sphinx-thebe.js")
+        or "THEBE_JS_URL" in attributes.get("body", "")
+        or attributes.get("type") == WIDGET_STATE_MIME
+    )
 
 
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
-    """Per page: plotly.js where a figure is; no Thebe (the book runs code in Binder instead).
+    """Per page: plotly.js where a figure is; no Thebe, no widget state.
 
     Jupyter Book always loads sphinx-thebe, whose inline script names a CDN and, declared
-    twice, logs a console error. ``script_files`` is this page's copy of the list (Sphinx
-    restores it after the page), so removing entries here touches this page only.
+    twice, logs a console error (the book runs code in Binder instead). myst-nb embeds the
+    executed notebook's ipywidgets state (hundreds of KB); the book never shows live widgets
+    (their cells are tagged ``remove-output``), so the state is dead weight.
+    ``script_files`` is this page's copy of the list (Sphinx restores it after the page), so
+    removing entries here touches this page only.
     """
     scripts = context.get("script_files")
     if scripts is not None:
-        scripts[:] = [js for js in scripts if not _is_thebe_script(js)]
+        scripts[:] = [js for js in scripts if not _is_dropped_script(js)]
     if FIGURE_MARKER in context.get("body", ""):
         app.add_js_file("plotly.min.js", priority=400)
     if BIBLIOENTRY in context.get("body", ""):
@@ -123,7 +133,7 @@ def _use_local_mathjax(app, config) -> None:
 
 def setup(app):
     app.connect("config-inited", _use_local_mathjax, priority=900)
-    app.connect("html-page-context", _page_scripts)
+    app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its own
     app.connect("build-finished", _copy_assets)
     app.add_css_file("lstm_edu.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
