@@ -49,7 +49,7 @@ def _sizes(params):
 
 
 def to_torch_state_dict(params):
-    """lstm_edu params -> dict with ``torch.nn.LSTM``'s keys (``weight_ih_l0`` ...), numpy copies."""
+    """lstm_edu params -> ``torch.nn.LSTM``'s keys (``weight_ih_l0`` ...), as numpy copies."""
     _sizes(params)
     return {f"{n}_l0": np.array(params[n]) for n in _NAMES}
 
@@ -80,9 +80,11 @@ def from_keras(weights):
     kernel, recurrent_kernel, bias = (np.asarray(w) for w in weights)
     if kernel.ndim != 2 or kernel.shape[1] % 4:
         raise ValueError(f"kernel must have shape (I, 4H), got {kernel.shape}")
-    I, H = kernel.shape[0], kernel.shape[1] // 4  # noqa: E741
+    H = kernel.shape[1] // 4
     if recurrent_kernel.shape != (H, 4 * H):
-        raise ValueError(f"recurrent_kernel must have shape {(H, 4 * H)}, got {recurrent_kernel.shape}")
+        raise ValueError(
+            f"recurrent_kernel must have shape {(H, 4 * H)}, got {recurrent_kernel.shape}"
+        )
     if bias.shape != (4 * H,):
         raise ValueError(f"bias must have shape {(4 * H,)}, got {bias.shape}")
     return {"weight_ih": kernel.T.copy(), "weight_hh": recurrent_kernel.T.copy(),

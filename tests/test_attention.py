@@ -49,4 +49,5 @@ def test_shape_errors():
     with pytest.raises(ValueError, match="same number of steps"):
         scaled_dot_product_attention(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((4, 1)))
     with pytest.raises(ValueError, match="causal"):
-        scaled_dot_product_attention(np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 1)), causal=True)
+        q, k, v = np.zeros((2, 3)), np.zeros((4, 3)), np.zeros((4, 1))
+        scaled_dot_product_attention(q, k, v, causal=True)

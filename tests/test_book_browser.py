@@ -10,12 +10,15 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# Pages Sphinx writes for navigation, not content: still checked for console and network.
 FIGURE_WAIT_MS = 20_000
+CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "cdn.plot.ly", "mathjax@")
+DRAWN = "figure.lstm-edu-figure .js-plotly-plot .main-svg"
 
 
 def book_pages(html):
-    pages = sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+    pages = sorted(
+        p for p in html.rglob("*.html") if not {"_static", "_sources"} & set(p.parts)
+    )
     assert pages, f"no HTML pages under {html}"
     return pages
 
@@ -31,7 +34,7 @@ def test_book_has_the_expected_pages(book_html):
 def test_no_page_references_a_cdn(book_html):
     for page in book_pages(book_html):
         text = page.read_text(encoding="utf-8")
-        for host in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "cdn.plot.ly", "mathjax@"):
+        for host in CDN_HOSTS:
             assert host not in text, f"{page.name} loads from {host}"
 
 
@@ -44,7 +47,7 @@ def test_every_page_draws_offline_with_a_clean_console(book_html, offline_page):
         n_figures = page.locator("figure.lstm-edu-figure").count()
         if n_figures:
             page.wait_for_function(
-                "n => document.querySelectorAll('figure.lstm-edu-figure .js-plotly-plot .main-svg').length >= n",
+                f"n => document.querySelectorAll('{DRAWN}').length >= n",
                 arg=n_figures,
                 timeout=FIGURE_WAIT_MS,
             )

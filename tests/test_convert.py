@@ -54,7 +54,7 @@ def test_keras_round_trip(model_and_x):
     lstm, x = model_and_x
     weights = to_keras(lstm.params)
     back = from_keras(weights)
-    for a, b in zip(to_keras(back), weights):
+    for a, b in zip(to_keras(back), weights, strict=True):
         assert np.array_equal(a, b)
     assert np.allclose(LSTM.from_params(back).forward(x).h, lstm.forward(x).h, atol=1e-12)
     assert np.array_equal(back["bias_hh"], np.zeros(20))
