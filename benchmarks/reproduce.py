@@ -48,6 +48,8 @@ def main():
         "numpy": np.__version__,
         "git_commit": commit,
         "command": "python " + " ".join(sys.argv),
+        "env": {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                           "MKL_NUM_THREADS") if k in os.environ},
         "seeds": list(seeds),
         "note": "wall times are per run, single process; other jobs may have shared the CPU "
                 "(see load averages)",

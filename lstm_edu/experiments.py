@@ -188,13 +188,15 @@ def lstm_vs_rnn(T: int = 50, *, seed: int = 0, max_sequences: int = 40_000,
             "constant_guess": ADDING_CONSTANT_GUESS_MSE}
 
 
-def paper_vs_book(results) -> list[dict]:
+def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
     """Rows of the chapter's "paper vs this book" table, one per (cell, T), seeds pooled.
 
     ``results``: ``RunResult`` objects or their ``to_dict()`` (as in a precomputed JSON).
     Columns: ``T``, ``model``, ``paper`` (sequences, H&S 1997, LSTM only), ``this book``
     (median sequences to test MSE < 0.01 over solved seeds), ``solved`` ("k/n seeds"),
     ``final test MSE`` (median), ``wall time (s)`` (median), ``budget``.
+    With ``paper_only_rows``, the paper's lengths not run here (T=500, 1000) get a row with
+    ``solved = "not run"``, so the table does not hide them.
     """
     rows = {}
     for r in results:
@@ -213,6 +215,12 @@ def paper_vs_book(results) -> list[dict]:
             "wall time (s)": round(float(np.median([d["wall_time"] for d in ds])), 1),
             "budget": ds[0]["settings"]["max_sequences"],
         })
+    if paper_only_rows:
+        for T, n in PAPER_ADDING.items():
+            if (T, "lstm") not in rows:
+                out.append({"T": T, "model": "LSTM", "paper": n, "this book": None,
+                            "solved": "not run", "final test MSE": None,
+                            "wall time (s)": None, "budget": None})
     return out
 
 

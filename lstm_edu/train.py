@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -38,7 +39,8 @@ import numpy as np
 
 from lstm_edu.optim import Adam, clip_grad_norm
 
-__all__ = ["History", "Trainer", "fit", "LiveLossPlot", "in_kernel", "batches_from_arrays"]
+__all__ = ["History", "Trainer", "fit", "LiveLossPlot", "in_kernel", "batches_from_arrays",
+           "blas_threads"]
 
 
 # --------------------------------------------------------------------------- history
@@ -118,6 +120,26 @@ def _maximize(metric: str) -> bool:
     return "acc" in metric.lower()
 
 
+# --------------------------------------------------------------------------- BLAS threads
+
+
+def blas_threads(n: int | None):
+    """Context manager limiting the BLAS thread pool to ``n`` threads (None: unchanged).
+
+    The book's models multiply small matrices (32 x 128) hundreds of times a second; there,
+    BLAS threads cost more than they gain, and on a busy 2-core machine a thread spinning for
+    a descheduled partner made training 3-8x slower (measured, ``benchmarks/README.md``).
+    Needs ``threadpoolctl``; without it this is a no-op.
+    """
+    if n is None:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=n, user_api="blas")
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -170,13 +192,14 @@ class Trainer:
     seed : seeds the batch sampler (the model has its own seed).
     progress : show a ``tqdm.auto`` bar.
     callbacks : functions or callback objects (see the module docstring).
+    threads : BLAS threads while training (default 1, see ``blas_threads``); None = leave.
     """
 
     def __init__(self, model, data, *, optimizer=None, lr: float = 1e-2, batch_size: int = 32,
                  max_steps: int = 1000, max_sequences: int | None = None,
                  clip: float | None = 1.0, eval_data=None, eval_every: int = 50,
                  target: tuple | None = None, stop_at_target: bool = True, seed: int = 0,
-                 progress: bool = False, callbacks=()):
+                 progress: bool = False, callbacks=(), threads: int | None = 1):
         if not (isinstance(batch_size, (int, np.integer)) and batch_size > 0):
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         if not (isinstance(max_steps, (int, np.integer)) and max_steps > 0):
@@ -208,6 +231,7 @@ class Trainer:
         self.seed = seed
         self.progress = progress
         self.callbacks = list(callbacks)
+        self.threads = threads
         # state visible to callbacks
         self.step = 0
         self.loss = math.nan
@@ -265,6 +289,10 @@ class Trainer:
 
     def run(self) -> History:
         """Train until ``max_steps``, ``max_sequences``, the target, or ``should_stop``."""
+        with blas_threads(self.threads):
+            return self._run()
+
+    def _run(self) -> History:
         rng = np.random.default_rng(self.seed)
         h = self.history
         bar = None

@@ -29,7 +29,8 @@ def test_paper_vs_book_table():
     assert lstm["this book"] == 25_000 and lstm["solved"] == "2/3 seeds"
     assert lstm["final test MSE"] == pytest.approx(0.009)
     assert rnn["this book"] is None and rnn["solved"] == "0/1 seeds"
-    md = E.table_markdown(rows)
+    assert [r["solved"] for r in rows if r["T"] in (500, 1000)] == ["not run", "not run"]
+    md = E.table_markdown(E.paper_vs_book(results, paper_only_rows=False))
     assert md.count("\n") == 3 and "74,000" in md and "—" in md
 
 

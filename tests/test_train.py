@@ -134,3 +134,19 @@ def test_live_plot_is_harmless_without_kernel_and_figures_plot_history():
 def test_progress_bar_runs():
     _, h = short_run(max_steps=5, target=None, progress=True)
     assert len(h.steps) == 5
+
+
+def test_blas_threads_limits_and_restores():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from lstm_edu.train import blas_threads
+
+    def n_blas():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info()
+                if i["user_api"] == "blas"]
+
+    before = n_blas()
+    with blas_threads(1):
+        assert all(n == 1 for n in n_blas())
+    assert n_blas() == before
+    with blas_threads(None):
+        assert n_blas() == before
