@@ -4,9 +4,8 @@ What it covers
 --------------
 - ``LIVE_DEMOS``: the live demos, each a :class:`LiveDemo` (title, a zero-argument callable
   returning an ipywidget). Adding one is one line.
-- ``live_figure(make, **controls)``: a widget that redraws a kernel-free figure factory
-  whenever one of its ipywidgets ``controls`` moves (a real kernel recomputes the figure);
-  errors in the callback are shown in the dashboard, not lost.
+  They are the live twins of the book's figures (``lstm_edu.widgets``): controls drive a
+  figure the kernel updates; callback errors are shown, not lost.
 - ``dashboard()``: displays every live demo; it is the one cell of the notebook that
   ``serve`` hands to Voila.
 - ``serve(port, open_browser)``: writes that notebook to a temporary folder and runs Voila on
@@ -20,9 +19,7 @@ It does not cover the static export (``lstm_edu.classroom.export``).
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -39,84 +36,27 @@ class LiveDemo:
     make: Callable[[], object]
 
 
-def live_figure(make: Callable[..., object], **controls):
-    """Controls above a figure from ``make(**values)``, redrawn by the kernel on every change.
+def _live(factory: str) -> Callable[[], object]:
+    """A demo maker: ``lstm_edu.widgets.<factory>(projector=True)``, imported when it runs."""
 
-    The figure is shown in an ``Output`` widget through ``lstm_edu``'s renderer (the plotly
-    JSON, drawn by JupyterLab's plotly renderer); an exception is printed there too.
-    """
-    import ipywidgets as W
-    from IPython.display import display
+    def make():
+        from lstm_edu import widgets
 
-    out = W.Output(layout=W.Layout(min_height="420px"))
+        return getattr(widgets, factory)(projector=True)
 
-    def redraw(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            try:
-                display(make(**{k: c.value for k, c in controls.items()}))
-            except Exception:  # noqa: BLE001 - shown to the teacher, not swallowed
-                traceback.print_exc(file=sys.stdout)
-
-    for c in controls.values():
-        c.observe(redraw, names="value")
-    redraw()
-    box = W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap"))
-    return W.VBox([box, out])
-
-
-def _slider_style():
-    import ipywidgets as W
-
-    return dict(style={"description_width": "initial"}, continuous_update=False,
-                layout=W.Layout(width="420px"))
-
-
-def _live_bptt():
-    import ipywidgets as W
-
-    from lstm_edu.viz.bptt import bptt_diagram
-
-    s = _slider_style()
-    return live_figure(
-        lambda T, rho: bptt_diagram(T=T, rho=rho, projector=True),
-        rho=W.FloatSlider(value=0.9, min=0.3, max=2.0, step=0.05,
-                          description="RNN spectral radius ρ", **s),
-        T=W.IntSlider(value=6, min=3, max=10, description="time steps T", **s),
-    )
-
-
-def _live_gates():
-    import ipywidgets as W
-
-    from lstm_edu.viz.gates import example_lstm_input, gate_animation
-
-    s = _slider_style()
-    return live_figure(
-        lambda T, seed: gate_animation(*example_lstm_input(T=T, seed=seed), projector=True),
-        T=W.IntSlider(value=12, min=4, max=40, description="time steps T", **s),
-        seed=W.IntSlider(value=0, min=0, max=20, description="weights (seed)", **s),
-    )
-
-
-def _live_valve():
-    import ipywidgets as W
-
-    from lstm_edu.viz.valve import sigmoid_valve
-
-    s = _slider_style()
-    return live_figure(
-        lambda value: sigmoid_valve(value=value, projector=True),
-        value=W.FloatSlider(value=1.0, min=-2.0, max=2.0, step=0.1,
-                            description="value arriving at the gate", **s),
-    )
+    return make
 
 
 #: The dashboard's live demos, in lesson order.
+#: Each is a live twin from ``lstm_edu.widgets``, at projector size.
 LIVE_DEMOS: tuple[LiveDemo, ...] = (
-    LiveDemo("The sigmoid valve", _live_valve),
-    LiveDemo("Gates over time", _live_gates),
-    LiveDemo("Backpropagation through time", _live_bptt),
+    LiveDemo("The sigmoid valve", _live("valve_widget")),
+    LiveDemo("Gates over time", _live("gate_widget")),
+    LiveDemo("The cell, step by step", _live("cell_tracer_widget")),
+    LiveDemo("Backpropagation through time", _live("bptt_widget")),
+    LiveDemo("Gradient flow: RNN vs LSTM", _live("gradient_flow_widget")),
+    LiveDemo("Exploding gradients and clipping", _live("clipping_widget")),
+    LiveDemo("The loss cliff", _live("loss_cliff_widget")),
 )
 
 
