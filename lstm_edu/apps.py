@@ -5,7 +5,8 @@ What it covers
 - Forecasting a monthly series: ``lstm_forecast`` (train small LSTMs on windows of the past
   ``window`` months, on levels or month-to-month changes, and forecast recursively; averaged
   over seeds), ``naive_forecasts`` (last value, seasonal naive, seasonal naive + drift),
-  ``mae``, ``forecast_figure``.
+  ``mae``, ``forecast_figure``; ``lines_figure`` for any few series on one axis, with
+  optional shaded spans (e.g. labelled anomalies) and marked points (e.g. flagged ones).
 - Anomaly detection by forecasting: ``flag_anomalies`` (threshold on prediction errors,
   chosen on normal data) and ``precision_recall`` (point-wise, measured against labels).
 
@@ -22,7 +23,7 @@ from lstm_edu.data import Standardizer, forecast, supervised_windows
 from lstm_edu.heads import build_model
 from lstm_edu.train import fit
 
-__all__ = ["lstm_forecast", "naive_forecasts", "mae", "forecast_figure",
+__all__ = ["lstm_forecast", "naive_forecasts", "mae", "forecast_figure", "lines_figure",
            "flag_anomalies", "precision_recall"]
 
 
@@ -92,6 +93,28 @@ def forecast_figure(months, values, n_test: int, forecasts: dict,
                   line_width=0, annotation_text="test (never seen in training)")
     fig.update_layout(title=title, xaxis_title="month", yaxis_title="sales (thousand units)",
                       height=420, legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+def lines_figure(x, series: dict, *, title: str = "", xtitle: str = "", ytitle: str = "",
+                 spans=(), marks=None, marks_label: str = "flagged") -> go.Figure:
+    """Each ``{label: y (n,)}`` in ``series`` as a line over ``x (n,)``; ``spans``: ``(x0, x1)``
+    pairs shaded in red; ``marks``: a boolean mask ``(n,)`` over ``x`` whose points on the first
+    series are drawn as markers."""
+    x = np.asarray(x)
+    fig = go.Figure()
+    for label, y in series.items():
+        fig.add_trace(go.Scatter(x=x, y=np.asarray(y, float), mode="lines", name=label,
+                                 line={"width": 1.5}))
+    for x0, x1 in spans:
+        fig.add_vrect(x0=x0, x1=x1, fillcolor="red", opacity=0.15, line_width=0)
+    if marks is not None:
+        m = np.asarray(marks, bool)
+        first = np.asarray(next(iter(series.values())), float)
+        fig.add_trace(go.Scatter(x=x[m], y=first[m], mode="markers", name=marks_label,
+                                 marker={"size": 5, "color": "red", "symbol": "x"}))
+    fig.update_layout(title=title, xaxis_title=xtitle, yaxis_title=ytitle, height=380,
+                      legend={"orientation": "h", "y": -0.25})
     return fig
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lstm_edu.apps import (flag_anomalies, forecast_figure, lstm_forecast, mae,
+from lstm_edu.apps import (flag_anomalies, forecast_figure, lines_figure, lstm_forecast, mae,
                            naive_forecasts, precision_recall)
 from lstm_edu.data import monthly_sales, train_test_split
 
@@ -51,3 +51,12 @@ def test_flag_and_precision_recall_by_hand():
     assert precision_recall(np.zeros(8, bool), labels)["precision"] == 0.0
     with pytest.raises(ValueError, match="same shape"):
         precision_recall(f[:3], labels)
+
+
+def test_lines_figure_spans_and_marks():
+    x = np.arange(5)
+    fig = lines_figure(x, {"a": x * 1.0, "b": -x}, spans=[(1, 2)],
+                       marks=np.array([0, 1, 0, 1, 0], bool))
+    assert [t.name for t in fig.data] == ["a", "b", "flagged"]
+    assert list(fig.data[2].x) == [1, 3] and list(fig.data[2].y) == [1.0, 3.0]
+    assert len(fig.layout.shapes) == 1
