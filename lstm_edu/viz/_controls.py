@@ -50,8 +50,10 @@ def animation_controls(
         for name, lab in zip(names, labels, strict=True)
     ]
     slider = dict(
-        active=0, steps=steps, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=40, b=10),
-        currentvalue=dict(prefix=prefix, visible=True, xanchor="left"),
+        # The rail starts right of the two buttons and its label sits at its right end, so
+        # neither overlaps Play/Pause, also at projector font sizes.
+        active=0, steps=steps, x=0.32, len=0.68, y=y, yanchor="top", pad=dict(t=40, b=10),
+        currentvalue=dict(prefix=prefix, visible=True, xanchor="right"),
     )
     play = dict(
         type="buttons", direction="left", showactive=False, x=0.0, y=y, xanchor="left",
