@@ -52,7 +52,7 @@ def lstm_forecast(train, steps: int = 12, *, window: int = 6, diff: bool = False
     outs = []
     for seed in seeds:
         model, sc = _fit_one(series, window, hidden_size, train_steps, lr, seed)
-        z = forecast(lambda w: model.predict(w)[0, 0], sc.transform(series), steps, window)
+        z = forecast(lambda w, m=model: m.predict(w)[0, 0], sc.transform(series), steps, window)
         f = sc.inverse_transform(z)
         outs.append(train[-1] + np.cumsum(f) if diff else f)
     return np.mean(outs, axis=0)
@@ -136,7 +136,7 @@ def precision_recall(flags, labels) -> dict:
     tp = int(np.sum(f & lab))
     starts = np.flatnonzero(np.diff(np.r_[0, lab.astype(int)]) == 1)
     stops = np.flatnonzero(np.diff(np.r_[lab.astype(int), 0]) == -1) + 1
-    found = [bool(f[a:b].any()) for a, b in zip(starts, stops)]
+    found = [bool(f[a:b].any()) for a, b in zip(starts, stops, strict=True)]
     return {"precision": tp / int(f.sum()) if f.any() else 0.0,
             "recall": tp / int(lab.sum()) if lab.any() else 0.0,
             "events_found": float(np.mean(found)) if found else 0.0}

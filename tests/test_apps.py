@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from lstm_edu.apps import (flag_anomalies, forecast_figure, lines_figure, lstm_forecast, mae,
-                           naive_forecasts, precision_recall)
+from lstm_edu.apps import (
+    flag_anomalies,
+    forecast_figure,
+    lines_figure,
+    lstm_forecast,
+    mae,
+    naive_forecasts,
+    precision_recall,
+)
 from lstm_edu.data import monthly_sales, train_test_split
 
 
