@@ -60,3 +60,41 @@ def test_every_page_draws_offline_with_a_clean_console(book_html, offline_page):
         assert page.console_errors == [], f"{path.name}: console errors {page.console_errors}"
     assert page.blocked_requests == [], f"requests leaving the machine: {page.blocked_requests}"
     assert drawn_total >= 1
+
+
+FIGURE_DATA = (
+    "id => JSON.stringify(document.getElementById(id).data.map(t => [t.x, t.y, t.z, t.text]))"
+)
+
+
+def test_figure_controls_work_from_the_keyboard(book_html, offline_page):
+    """plotly's SVG controls have native twins: reachable by Tab, shown on focus, working."""
+    page = offline_page
+    page.goto((book_html / "chapters" / "gallery.html").as_uri(), wait_until="load")
+    page.wait_for_selector(DRAWN, timeout=FIGURE_WAIT_MS)
+    bars = page.locator(".lstm-edu-keys")
+    n_controlled = page.evaluate(
+        "() => [...document.querySelectorAll('figure.lstm-edu-figure .js-plotly-plot')]"
+        ".filter(gd => (gd.layout.sliders || []).length).length"
+    )
+    assert n_controlled >= 5 and bars.count() == n_controlled
+    slider = bars.first.locator("input[type=range]").first
+    assert bars.first.bounding_box()["width"] <= 1  # hidden until it takes focus
+    figure_id = bars.first.evaluate("bar => bar.previousElementSibling.id")
+    before = page.evaluate(FIGURE_DATA, figure_id)
+    slider.focus()
+    assert bars.first.bounding_box()["width"] > 100  # shown while focused
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"([id, b]) => ({FIGURE_DATA})(id) !== b", arg=[figure_id, before])
+    assert slider.get_attribute("aria-valuetext")
+    active = "id => document.getElementById(id).layout.sliders[0].active"
+    assert page.evaluate(active, figure_id) == 2
+    # The Play twin is a real button: Enter starts the animation, frames advance.
+    play = bars.first.locator("button", has_text="Play")
+    before = page.evaluate(FIGURE_DATA, figure_id)
+    play.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"([id, b]) => ({FIGURE_DATA})(id) !== b", arg=[figure_id, before])
+    assert page.console_errors == []
+    assert page.blocked_requests == []

@@ -88,7 +88,9 @@ def sigmoid_valve(z_grid=Z_GRID, value: float = 1.0, projector: bool = False) ->
                   for n, z in zip(names, z_grid, strict=True)]
     fig.update_layout(
         title="Sigmoid valve: the pre-activation z decides how much passes",
-        height=480, legend=dict(orientation="h", y=1.18, x=0),
+        # The legend sits in the left panel's empty corner (z < 0, value > 0), clear of titles.
+        height=480, legend=dict(x=0.01, y=0.99, xanchor="left", yanchor="top",
+                                bgcolor="rgba(255,255,255,0.8)"),
         **animation_controls(names, [f"{z:g}" for z in z_grid], prefix="pre-activation z = "),
     )
     fig.update_xaxes(title_text="pre-activation z", row=1, col=1)
