@@ -6,9 +6,8 @@ cut off, after its figures and math are drawn: no ``serious`` or ``critical`` vi
 Every figure has a text alternative (an ``aria-label`` and a visually hidden caption), and
 the page's own navigation is reachable with the Tab key.
 
-Not covered here: keyboard operation of plotly's SVG slider and Play buttons (plotly.js draws
-them as SVG groups without ``tabindex``); readers without a mouse get each figure's
-description and the numbers in the text.
+Keyboard operation of the figures' own controls (plotly draws them in SVG; the renderer adds
+native twins) is tested in ``test_book_browser.py::test_figure_controls_work_from_the_keyboard``.
 """
 
 from __future__ import annotations
