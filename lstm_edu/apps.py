@@ -7,6 +7,8 @@ What it covers
   over seeds), ``naive_forecasts`` (last value, seasonal naive, seasonal naive + drift),
   ``mae``, ``forecast_figure``; ``lines_figure`` for any few series on one axis, with
   optional shaded spans (e.g. labelled anomalies) and marked points (e.g. flagged ones).
+- ``KeepModel``: a training callback that keeps the trained model of a run whose function
+  returns only results (e.g. ``lstm_edu.experiments.adding_run``), to look inside it.
 - Anomaly detection by forecasting: ``flag_anomalies`` (threshold on prediction errors,
   chosen on normal data) and ``precision_recall`` (point-wise, measured against labels).
 
@@ -23,8 +25,8 @@ from lstm_edu.data import Standardizer, forecast, supervised_windows
 from lstm_edu.heads import build_model
 from lstm_edu.train import fit
 
-__all__ = ["lstm_forecast", "naive_forecasts", "mae", "forecast_figure", "lines_figure",
-           "flag_anomalies", "precision_recall"]
+__all__ = ["KeepModel", "lstm_forecast", "naive_forecasts", "mae", "forecast_figure",
+           "lines_figure", "flag_anomalies", "precision_recall"]
 
 
 def _fit_one(series, window, hidden_size, steps, lr, seed):
@@ -116,6 +118,17 @@ def lines_figure(x, series: dict, *, title: str = "", xtitle: str = "", ytitle: 
     fig.update_layout(title=title, xaxis_title=xtitle, yaxis_title=ytitle, height=380,
                       legend={"orientation": "h", "y": -0.25})
     return fig
+
+
+class KeepModel:
+    """Callback for ``lstm_edu.train``: at the end of training, ``self.model`` is the trained
+    model (``trainer.model``). Example: ``k = KeepModel(); adding_run(..., callbacks=[k])``."""
+
+    def __init__(self):
+        self.model = None
+
+    def on_train_end(self, trainer) -> None:
+        self.model = trainer.model
 
 
 def flag_anomalies(errors, normal_errors, quantile: float = 0.995) -> tuple[np.ndarray, float]:

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lstm_edu.apps import (
+    KeepModel,
     flag_anomalies,
     forecast_figure,
     lines_figure,
@@ -67,3 +68,13 @@ def test_lines_figure_spans_and_marks():
     assert [t.name for t in fig.data] == ["a", "b", "flagged"]
     assert list(fig.data[2].x) == [1, 3] and list(fig.data[2].y) == [1.0, 3.0]
     assert len(fig.layout.shapes) == 1
+
+
+def test_keep_model_callback_keeps_the_trained_model():
+    from lstm_edu.data import adding_problem
+    from lstm_edu.heads import build_model
+    from lstm_edu.train import fit
+
+    model, keep = build_model("lstm", 2, 4, seed=0), KeepModel()
+    fit(model, lambda rng, b: adding_problem(b, 5, rng), max_steps=2, callbacks=[keep])
+    assert keep.model is model
