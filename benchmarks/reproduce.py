@@ -67,6 +67,11 @@ def main():
         out["forget_gate"] = E.forget_gate_effect(T=100, seeds=seeds, max_sequences=20_000)
         out["forget_gate_task"] = "recall_marked, T=100, p_mark=0.2, target test MSE < 0.01"
         print(E.table_markdown(out["forget_gate"]), flush=True)
+        # the same comparison on the long-lag adding problem (Jozefowicz et al. 2015's claim)
+        out["forget_gate_adding"] = E.forget_gate_effect(T=100, task="adding", seeds=seeds,
+                                                         max_sequences=40_000)
+        out["forget_gate_adding_task"] = "adding problem, T=100, target test MSE < 0.01"
+        print(E.table_markdown(out["forget_gate_adding"]), flush=True)
     if "ablation" not in args.skip:
         out["ablation_task"] = "adding problem, T=50, target test MSE < 0.01"
         out["ablation"] = E.ablation(task="adding", T=50, seeds=seeds, max_sequences=20_000)
