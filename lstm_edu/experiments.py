@@ -225,7 +225,8 @@ def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
 
 
 def table_markdown(rows: list[dict]) -> str:
-    """A list of dicts as a Markdown table (None shown as an em dash); display it with
+    """A list of dicts as a Markdown table (None shown as an em dash, integers from 10,000 on
+    with thousands separators); display it with
     ``IPython.display.Markdown``."""
     if not rows:
         return ""
@@ -234,8 +235,8 @@ def table_markdown(rows: list[dict]) -> str:
     def fmt(v):
         if v is None:
             return "—"
-        if isinstance(v, int) and not isinstance(v, bool):
-            return f"{v:,}"
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
+            return f"{v:,}"  # 74,000 but T = 1000
         return str(v)
 
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
