@@ -29,7 +29,36 @@ import numpy as np
 from lstm_edu._validation import check_sequence, check_size, check_state
 from lstm_edu.lstm import LSTM
 
-__all__ = ["gradcheck"]
+__all__ = ["gradcheck", "numerical_gradient", "relative_error"]
+
+
+def numerical_gradient(f, a, eps=1e-6, entries=None):
+    """Central differences ``(f(a + eps e_j) - f(a - eps e_j)) / (2 eps)`` of a scalar ``f()``.
+
+    a: the array ``f`` reads, perturbed in place one entry at a time and restored.
+    entries: flat indices to check (default: all). Returns an array shaped like ``a``
+    (all entries) or ``(len(entries),)``.
+    """
+    flat = a.reshape(-1)                                # a view: writes reach ``a``
+    if not np.shares_memory(flat, a):
+        raise ValueError("a: expected an array whose reshape(-1) is a view (contiguous)")
+    index = np.arange(flat.size) if entries is None else np.asarray(entries)
+    numeric = np.empty(index.size)
+    for k, j in enumerate(index):
+        saved = flat[j]
+        flat[j] = saved + eps
+        plus = f()
+        flat[j] = saved - eps
+        minus = f()
+        flat[j] = saved
+        numeric[k] = (plus - minus) / (2 * eps)
+    return numeric.reshape(a.shape) if entries is None else numeric
+
+
+def relative_error(analytic, numeric) -> float:
+    """``||a - n||_2 / max(||a||_2 + ||n||_2, 1e-300)``, over all entries."""
+    a, n = np.ravel(analytic), np.ravel(numeric)
+    return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300))
 
 
 def gradcheck(model, x, h0=None, c0=None, eps=1e-6, seed=0, max_entries=50):
@@ -72,21 +101,10 @@ def gradcheck(model, x, h0=None, c0=None, eps=1e-6, seed=0, max_entries=50):
     tensors = {**work.params, **inputs}
     errors = {}
     for name, tensor in tensors.items():
-        flat = tensor.reshape(-1)                       # a view: writes reach the tensor
-        if max_entries is None or flat.size <= max_entries:
-            entries = np.arange(flat.size)
+        if max_entries is None or tensor.size <= max_entries:
+            entries = np.arange(tensor.size)
         else:
-            entries = np.sort(rng.choice(flat.size, size=max_entries, replace=False))
-        numeric = np.empty(entries.size)
-        for k, j in enumerate(entries):
-            saved = flat[j]
-            flat[j] = saved + eps
-            plus = loss()
-            flat[j] = saved - eps
-            minus = loss()
-            flat[j] = saved
-            numeric[k] = (plus - minus) / (2 * eps)
-        a = analytic[name].reshape(-1)[entries]
-        errors[name] = float(np.linalg.norm(a - numeric)
-                             / max(np.linalg.norm(a) + np.linalg.norm(numeric), 1e-300))
+            entries = np.sort(rng.choice(tensor.size, size=max_entries, replace=False))
+        numeric = numerical_gradient(loss, tensor, eps, entries)
+        errors[name] = relative_error(analytic[name].reshape(-1)[entries], numeric)
     return errors

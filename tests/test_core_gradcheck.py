@@ -65,3 +65,15 @@ def test_gradcheck_rejects_float32_and_bad_arguments():
         gradcheck(RNN(3, 2), np.zeros((2, 3)))
     with pytest.raises(TypeError, match=r"model: expected an LSTM, RNN or GRU, got str"):
         gradcheck("lstm", x)
+
+
+def test_numerical_gradient_matches_a_known_derivative_and_restores_the_array():
+    from lstm_edu.gradcheck import numerical_gradient, relative_error
+
+    a = np.random.default_rng(0).normal(size=(3, 4))
+    before = a.copy()
+    numeric = numerical_gradient(lambda: float(np.sum(a**3)), a)
+    assert relative_error(3 * before**2, numeric) < 1e-9    # d/da sum(a^3) = 3 a^2
+    np.testing.assert_array_equal(a, before)
+    subset = numerical_gradient(lambda: float(np.sum(a**3)), a, entries=[0, 5])
+    np.testing.assert_allclose(subset, 3 * before.reshape(-1)[[0, 5]] ** 2, rtol=1e-8)

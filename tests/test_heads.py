@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lstm_edu.gradcheck import numerical_gradient, relative_error
 from lstm_edu.heads import (
     LinearHead,
     SoftmaxHead,
@@ -13,24 +14,6 @@ from lstm_edu.heads import (
     sample,
     softmax,
 )
-
-
-def numgrad(f, a, eps=1e-6):
-    """Central differences of the scalar f() with respect to the array a (changed in place)."""
-    g = np.zeros_like(a)
-    for ix in np.ndindex(a.shape):
-        old = a[ix]
-        a[ix] = old + eps
-        fp = f()
-        a[ix] = old - eps
-        fm = f()
-        a[ix] = old
-        g[ix] = (fp - fm) / (2 * eps)
-    return g
-
-
-def rel_err(a, b):
-    return np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b)))
 
 
 def test_mse_hand_value_and_gradient():
@@ -81,8 +64,8 @@ def test_head_and_loss_gradients_match_finite_differences(over, kind):
     _, dy = loss_fn(tr.y, y)
     g = head.backward(tr, dy)
     for name in ("weight", "bias"):
-        assert rel_err(g[name], numgrad(L, head.params[name])) < 1e-7
-    assert rel_err(g["h"], numgrad(L, h)) < 1e-7
+        assert relative_error(g[name], numerical_gradient(L, head.params[name])) < 1e-7
+    assert relative_error(g["h"], numerical_gradient(L, h)) < 1e-7
     if over == "last":
         assert np.all(g["h"][:-1] == 0)
 
@@ -96,8 +79,8 @@ def test_sequence_model_gradients_match_finite_differences(cell):
     loss, grads = model.loss_and_grads(x, y)
     assert set(grads) == set(model.params)
     for name, p in model.params.items():
-        num = numgrad(lambda: model.loss_and_grads(x, y)[0], p)
-        assert rel_err(grads[name], num) < 1e-6, name
+        num = numerical_gradient(lambda: model.loss_and_grads(x, y)[0], p)
+        assert relative_error(grads[name], num) < 1e-6, name
 
 
 def test_params_are_the_models_arrays():

@@ -5,24 +5,8 @@ import numpy as np
 import pytest
 
 from lstm_edu import LSTM
+from lstm_edu.gradcheck import numerical_gradient, relative_error
 from lstm_edu.variants import VARIANTS, LSTMVariant, set_forget_bias
-
-
-def numgrad(f, a, eps=1e-6):
-    g = np.zeros_like(a)
-    for ix in np.ndindex(a.shape):
-        old = a[ix]
-        a[ix] = old + eps
-        fp = f()
-        a[ix] = old - eps
-        fm = f()
-        a[ix] = old
-        g[ix] = (fp - fm) / (2 * eps)
-    return g
-
-
-def rel_err(a, b):
-    return np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b)))
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -41,7 +25,7 @@ def test_backward_matches_finite_differences(variant):
 
     g = m.backward(m.forward(x, h0, c0), w)
     for name, arr in list(m.params.items()) + [("x", x), ("h0", h0), ("c0", c0)]:
-        assert rel_err(g[name], numgrad(L, arr)) < 1e-7, name
+        assert relative_error(g[name], numerical_gradient(L, arr)) < 1e-7, name
 
 
 def test_full_variant_equals_core_lstm():
