@@ -57,13 +57,9 @@ def rnn_with_spectral_radius(rho: float, input_size: int = 4, hidden_size: int =
 def lstm_with_forget_bias(bias: float, input_size: int = 4, hidden_size: int = 16, seed: int = 0):
     """An ``LSTM`` (default init) whose forget-gate bias is ``bias`` (b_ih f-block; b_hh f = 0)."""
     from lstm_edu import LSTM
+    from lstm_edu.analysis import with_gate_bias
 
-    lstm = LSTM(input_size, hidden_size, seed=seed)
-    H = hidden_size
-    params = {k: np.array(v, copy=True) for k, v in lstm.params.items()}
-    params["bias_ih"][H:2 * H] = bias
-    params["bias_hh"][H:2 * H] = 0.0
-    return LSTM.from_params(params)
+    return with_gate_bias(LSTM(input_size, hidden_size, seed=seed), "f", bias)
 
 
 def example_sequence(T: int, input_size: int = 4, seed: int = 0, scale: float = 0.5) -> np.ndarray:
