@@ -6,7 +6,23 @@ What it covers
   (a *trace* you can plot) and hand-written backpropagation through time, in PyTorch's
   parameter layout and gate order.
 - ``gradcheck``: central finite differences against the hand-written backward pass.
-- Figures (plotly, kernel-free) and widgets (ipywidgets, live) built from real traces.
+
+The modules, one idea each:
+
+==================  ==========================================================================
+``cells``           the readable single-step forward/backward the book shows (reference)
+``lstm rnn gru``    the fast sequence models (tested equal to ``cells`` and to PyTorch)
+``activations``     stable sigmoid and tanh; ``_validation``: argument checks, shared base class
+``variants``        LSTM without forget/output gate, coupled gates, peepholes
+``heads optim``     readouts and losses; SGD, Adam, gradient-norm clipping
+``train``           a training loop with callbacks and a ``History``; ``train_plots``
+``data``            seeded tasks and small shipped datasets (no network)
+``experiments``     the paper reproductions; ``apps``: helpers of the applications chapter
+``analysis``        small computations the chapters show; ``attention``; ``convert``
+``viz widgets``     kernel-free plotly figures and their live ipywidgets twins; ``theme``
+``render``          the plotly renderer (offline book + live Jupyter); ``sphinxext``
+``classroom``       ``python -m lstm_edu.classroom export|serve`` for teachers
+==================  ==========================================================================
 
 Importing ``lstm_edu`` makes its plotly renderer the default (``lstm_edu.render``), so a
 figure shown in a notebook draws both in live Jupyter and in the offline HTML book.
