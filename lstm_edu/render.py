@@ -40,16 +40,44 @@ def figure_id(fig_json: str) -> str:
     return "lstm-edu-fig-" + hashlib.sha1(fig_json.encode("utf-8")).hexdigest()[:12]
 
 
+def _text(value) -> str:
+    """A plotly title (a string or ``{"text": ...}``) as plain text."""
+    if isinstance(value, dict):
+        value = value.get("text")
+    return str(value).strip() if value else ""
+
+
+def _trace_kind(trace: dict) -> str:
+    kind = trace.get("type", "scatter")
+    if kind == "scatter":
+        return "lines" if "lines" in (trace.get("mode") or "lines") else "points"
+    return {"bar": "bars", "heatmap": "heatmap", "contour": "contours"}.get(kind, kind)
+
+
 def figure_description(fig_dict: dict) -> str:
-    """The figure's accessible description: ``layout.meta["description"]``, else its title."""
+    """The figure's accessible description.
+
+    ``layout.meta["description"]`` where the figure's author wrote one (``theme.describe``);
+    otherwise one composed from what the figure shows: its title, the kinds and names of its
+    traces and its axis titles, e.g. "Loss. Chart with lines: train, test; x axis: step; y
+    axis: loss".
+    """
     layout = fig_dict.get("layout", {}) or {}
     meta = layout.get("meta")
     if isinstance(meta, dict) and meta.get("description"):
         return str(meta["description"])
-    title = layout.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    return str(title) if title else "Interactive figure"
+    traces = fig_dict.get("data", []) or []
+    kinds = list(dict.fromkeys(_trace_kind(t) for t in traces))
+    names = list(dict.fromkeys(str(t["name"]) for t in traces if t.get("name")))
+    parts = [_text(layout.get("title"))]
+    if kinds:
+        listed = f": {', '.join(names)}" if names else ""
+        parts.append(f"Chart with {' and '.join(kinds)}{listed}")
+    for axis in ("xaxis", "yaxis"):
+        label = _text((layout.get(axis) or {}).get("title"))
+        if label:
+            parts.append(f"{axis[0]} axis: {label}")
+    return ". ".join(p for p in parts if p) or "Interactive figure"
 
 
 #: Page-level support for figures with controls, emitted with every such figure and run once
