@@ -31,48 +31,33 @@ class Demo:
     make: Callable[..., object]
 
 
-def _gates(projector: bool = True):
-    from lstm_edu.viz.gates import gate_animation
+def _viz(factory: str) -> Callable[..., object]:
+    """A demo maker: ``lstm_edu.viz.<factory>(projector=...)``, imported when it runs."""
 
-    return gate_animation(projector=projector)
+    def make(projector: bool = True):
+        from lstm_edu import viz
 
+        return getattr(viz, factory)(projector=projector)
 
-def _valve(projector: bool = True):
-    from lstm_edu.viz.valve import sigmoid_valve
-
-    return sigmoid_valve(projector=projector)
-
-
-def _cell(projector: bool = True):
-    from lstm_edu.viz.cell_tracer import cell_tracer
-
-    return cell_tracer(projector=projector)
-
-
-def _bptt(projector: bool = True):
-    from lstm_edu.viz.bptt import bptt_diagram
-
-    return bptt_diagram(projector=projector)
-
-
-def _gradient_flow(projector: bool = True):
-    from lstm_edu.viz.gradient_flow import gradient_flow_lab
-
-    return gradient_flow_lab(projector=projector)
+    return make
 
 
 #: The classroom's kernel-free demos, in lesson order (see chapters/teachers.md).
 DEMOS: tuple[Demo, ...] = (
     Demo("valve", "The sigmoid valve", "How a gate's pre-activation sets how much passes.",
-         _valve),
+         _viz("sigmoid_valve")),
     Demo("cell-tracer", "One LSTM cell, every number",
-         "A 2-unit cell stepped forward, then backward through time.", _cell),
+         "A 2-unit cell stepped forward, then backward through time.",
+         _viz("cell_tracer_figure")),
     Demo("gates", "Gates over time", "i, f, g, o, c and h of a small LSTM on a sequence.",
-         _gates),
+         _viz("gate_animation")),
     Demo("bptt", "Backpropagation through time",
-         "The gradient travelling back along the unrolled RNN.", _bptt),
+         "The gradient travelling back along the unrolled RNN.", _viz("bptt_diagram")),
     Demo("gradient-flow", "Vanishing and exploding gradients",
-         "RNN vs LSTM: how much gradient survives T steps.", _gradient_flow),
+         "RNN vs LSTM: how much gradient survives T steps.", _viz("gradient_flow_lab")),
+    Demo("clipping", "Exploding gradients and clipping",
+         "Training with and without gradient-norm clipping, threshold by threshold.",
+         _viz("clipping_comparison")),
 )
 
 DEMO_NAMES = tuple(d.name for d in DEMOS)
