@@ -155,6 +155,8 @@ def apply(fig: go.Figure, projector: bool = False) -> go.Figure:
         um.font.size = _SIZES[True]["font"]
     if fig.layout.height:
         fig.layout.height = fig.layout.height * 1.25
+    # A larger title needs a taller top margin, or a legend placed above the plot runs into it.
+    fig.layout.margin.t = (fig.layout.margin.t or 70) * k
     return fig
 
 
