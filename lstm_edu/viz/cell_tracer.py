@@ -106,19 +106,22 @@ def _fmt(vals) -> str:
     return "<br>".join(f"{v:+.3f}" for v in np.asarray(vals, dtype=float))
 
 
-_TEXT_AT = {"c_prev": (0.0, 0.4, "top center"), "fc": (0.0, 0.4, "top center"),
-            "c": (0.0, 0.4, "top center"), "tanh_c": (0.4, 0.0, "middle right"),
-            "o": (0.4, -0.2, "bottom right")}
+#: Where each node's numbers sit, next to its circle (default: below it).
+_TEXT_AT = {"c_prev": "top center", "fc": "top center", "c": "top center",
+            "h_prev": "top center", "tanh_c": "middle right", "o": "bottom right"}
+#: Diameter of a node's circle, px; the numbers are placed outside a circle of this size.
+NODE_SIZE = 44
 
 
 def _values_trace(step: dict, backward: bool) -> go.Scatter:
-    at = [_TEXT_AT.get(n, (0.0, -0.4, "bottom center")) for n in NODES]
-    xs = [POS[n][0] + a[0] for n, a in zip(NODES, at, strict=True)]
-    ys = [POS[n][1] + a[1] for n, a in zip(NODES, at, strict=True)]
+    # The numbers ride on invisible markers as large as the nodes, so plotly places them just
+    # outside each circle at any scale (theme.apply(projector=True) scales both alike).
     prefix = "∂L/∂" if backward else ""
     return go.Scatter(
-        x=xs, y=ys, mode="text", text=[_fmt(step[n]) for n in NODES],
-        textposition=[a[2] for a in at],
+        x=[POS[n][0] for n in NODES], y=[POS[n][1] for n in NODES], mode="markers+text",
+        marker=dict(size=NODE_SIZE, opacity=0), text=[_fmt(step[n]) for n in NODES],
+        cliponaxis=False,
+        textposition=[_TEXT_AT.get(n, "bottom center") for n in NODES],
         textfont=dict(size=12, color=theme.COLORS["f"] if backward else theme.COLORS["ink"]),
         customdata=[display_round(step[n]).tolist() for n in NODES],
         hovertext=[f"{prefix}{LABELS[n]}: {_fmt(step[n]).replace('<br>', ', ')}" for n in NODES],
@@ -161,7 +164,8 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
     fig.add_trace(go.Scatter(
         x=[POS[n][0] for n in NODES], y=[POS[n][1] for n in NODES], mode="markers+text",
         text=[f"<b>{LABELS[n]}</b>" for n in NODES], textfont=dict(color="white", size=15),
-        marker=dict(size=44, color=[_COLOR[n] for n in NODES], line=dict(color="white", width=2)),
+        marker=dict(size=NODE_SIZE, color=[_COLOR[n] for n in NODES],
+                    line=dict(color="white", width=2)),
         hoverinfo="skip", showlegend=False,
     ))
     fig.add_trace(_values_trace(steps["forward"][0], False))
@@ -194,7 +198,7 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
     fig.update_layout(
         title=_title(False, 0), height=620, margin=dict(b=110, l=20, r=20),
         xaxis=dict(visible=False, range=[-0.4, 10.4]),
-        yaxis=dict(visible=False, range=[-0.9, 7.3]),
+        yaxis=dict(visible=False, range=[-1.2, 7.6]),
         **animation_controls(names, labels, prefix="step: ", frame_ms=900),
     )
     theme.describe(fig, (
