@@ -108,7 +108,7 @@ def _fmt(vals) -> str:
 
 #: Where each node's numbers sit, next to its circle (default: below it).
 _TEXT_AT = {"c_prev": "top center", "fc": "top center", "c": "top center",
-            "h_prev": "top center", "tanh_c": "middle right", "o": "bottom right"}
+            "h_prev": "top center", "tanh_c": "middle right"}
 #: Diameter of a node's circle, px; the numbers are placed outside a circle of this size.
 NODE_SIZE = 44
 
