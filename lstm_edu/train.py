@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from lstm_edu.optim import Adam, clip_grad_norm
+from lstm_edu.optim import Adam, clip_grad_norm, grad_norm
 
 __all__ = ["History", "Trainer", "fit", "LiveLossPlot", "in_kernel", "batches_from_arrays",
            "blas_threads"]
@@ -311,7 +311,7 @@ class Trainer:
                     raise FloatingPointError(f"loss became {loss} at step {self.step + 1}")
                 params = self.model.params
                 norm = (clip_grad_norm(grads, self.clip, keys=params) if self.clip
-                        else math.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+                        else grad_norm(grads, keys=params))
                 self.optimizer.step(params, grads)
                 self.step += 1
                 seen += x.shape[1]
