@@ -169,6 +169,7 @@ def train_with_clipping(clip: float | None = None, steps: int = 120, lr: float =
     ``g * min(1, clip / ‖g‖)``.
     """
     from lstm_edu import RNN
+    from lstm_edu.optim import grad_norm
     from lstm_edu.viz.gradient_flow import rnn_with_spectral_radius
 
     params = dict(rnn_with_spectral_radius(rho, 2, hidden_size, seed).params)
@@ -191,7 +192,7 @@ def train_with_clipping(clip: float | None = None, steps: int = 120, lr: float =
         grads = {k: grads[k] for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
         grads["w_out"] = h_last.T @ dy
         grads["b_out"] = np.array([dy.sum()])
-        norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))
+        norm = grad_norm(grads)
         norms.append(norm)
         scale = min(1.0, clip / norm) if clip is not None and norm > 0 else 1.0
         if not np.isfinite(norm):
