@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstm_edu.activations import sigmoid
+
 __all__ = ["LSTMVariant", "VariantTrace", "VARIANT_GATES", "VARIANTS", "set_forget_bias"]
 
 VARIANT_GATES = {
@@ -46,11 +48,6 @@ VARIANT_GATES = {
 }
 VARIANTS = tuple(VARIANT_GATES)
 _PEEPS = ("peephole_i", "peephole_f", "peephole_o")
-
-
-def _sigmoid(a):
-    # 0.5 * (1 + tanh(a/2)) equals 1/(1+exp(-a)) and never overflows.
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 @dataclass
@@ -165,10 +162,10 @@ class LSTMVariant:
             if peep:
                 blk["i"] = blk["i"] + p["peephole_i"] * c_prev
                 blk["f"] = blk["f"] + p["peephole_f"] * c_prev
-            i = _sigmoid(blk["i"])
+            i = sigmoid(blk["i"])
             g = np.tanh(blk["g"])
             if "f" in k:
-                f = _sigmoid(blk["f"])
+                f = sigmoid(blk["f"])
                 c = f * c_prev + i * g
             elif self.variant == "cifg":
                 c = (1.0 - i) * c_prev + i * g
@@ -177,7 +174,7 @@ class LSTMVariant:
             tc = np.tanh(c)
             if "o" in k:
                 ao = blk["o"] + p["peephole_o"] * c if peep else blk["o"]
-                o = _sigmoid(ao)
+                o = sigmoid(ao)
                 h = o * tc
                 gates["o"][t] = o
             else:  # nog: o = 1
