@@ -24,6 +24,7 @@ import numpy as np
 
 from lstm_edu.cells import lstm_step_forward
 from lstm_edu.lstm import LSTM
+from lstm_edu.variants import set_gate_bias
 
 __all__ = ["GATE_BLOCKS", "LABELS", "with_gate_bias", "memory_cell", "half_life", "step_values",
            "markdown_table", "truncated_bptt"]
@@ -40,12 +41,9 @@ def with_gate_bias(lstm, gate, value):
     """Copy of ``lstm`` whose ``gate`` block has total bias ``value`` (b_ih = value, b_hh = 0)."""
     if gate not in GATE_BLOCKS:
         raise ValueError(f"gate: expected one of {sorted(GATE_BLOCKS)}, got {gate!r}")
-    H = lstm.hidden_size
-    rows = slice(GATE_BLOCKS[gate] * H, (GATE_BLOCKS[gate] + 1) * H)
-    params = {k: np.array(v, copy=True) for k, v in lstm.params.items()}
-    params["bias_ih"][rows] = value
-    params["bias_hh"][rows] = 0.0
-    return LSTM.from_params(params)
+    copy = LSTM.from_params({k: np.array(v, copy=True) for k, v in lstm.params.items()})
+    set_gate_bias(copy, gate, value)
+    return copy
 
 
 def memory_cell(forget_bias, write_gain=10.0):

@@ -23,6 +23,9 @@ the "diagonal" peepholes of Greff et al. 2017, eqs. for i, f and o):
 
     i = sigma(a_i + p_i * c_prev)    f = sigma(a_f + p_f * c_prev)    o = sigma(a_o + p_o * c)
 
+``set_gate_bias(model, gate, value)`` / ``set_forget_bias(model, value)`` set the bias a gate
+sees (``bias_ih`` block = value, ``bias_hh`` block = 0) in place, for an ``LSTM`` or a variant.
+
 What it does not cover: speed (vectorized over the batch, one Python loop over time;
 ``lstm_edu.LSTM`` is the fast path), multi-layer or bidirectional stacks.
 
@@ -37,7 +40,8 @@ import numpy as np
 
 from lstm_edu.activations import sigmoid
 
-__all__ = ["LSTMVariant", "VariantTrace", "VARIANT_GATES", "VARIANTS", "set_forget_bias"]
+__all__ = ["LSTMVariant", "VariantTrace", "VARIANT_GATES", "VARIANTS", "set_forget_bias",
+           "set_gate_bias"]
 
 VARIANT_GATES = {
     "full": ("i", "f", "g", "o"),
@@ -264,10 +268,23 @@ class LSTMVariant:
         return grads
 
 
+def set_gate_bias(model, gate: str, value: float) -> None:
+    """Set the bias gate ``gate`` sees to ``value``, in place: its block of ``bias_ih`` becomes
+    ``value``, of ``bias_hh`` 0. Works for ``lstm_edu.LSTM`` (torch layout i, f, g, o) and any
+    ``LSTMVariant`` (blocks in the order of its ``gate_names``)."""
+    names = getattr(model, "gate_names", ("i", "f", "g", "o"))
+    if gate not in names:
+        raise ValueError(f"gate must be one of {names} for this model, got {gate!r}")
+    H = model.params["weight_hh"].shape[1]
+    j = names.index(gate)
+    model.params["bias_ih"][j * H:(j + 1) * H] = value
+    model.params["bias_hh"][j * H:(j + 1) * H] = 0.0
+
+
 def set_forget_bias(model, value: float) -> None:
     """Set an LSTM's forget-gate bias to ``value`` in place (Gers et al. 2000; Jozefowicz et
     al. 2015 recommend 1): the f-block of ``bias_ih`` becomes ``value``, of ``bias_hh`` 0,
-    so their sum, the bias the gate sees, is ``value``.
+    so their sum, the bias the gate sees, is ``value`` (``set_gate_bias(model, "f", value)``).
 
     Works for ``lstm_edu.LSTM`` (torch layout i, f, g, o) and any ``LSTMVariant`` with a
     forget gate; raises ``ValueError`` for ``nfg`` and ``cifg``, which have none of their own.
@@ -275,7 +292,4 @@ def set_forget_bias(model, value: float) -> None:
     names = getattr(model, "gate_names", ("i", "f", "g", "o"))
     if "f" not in names:
         raise ValueError(f"this model has no forget gate of its own (gates {names})")
-    H = model.params["weight_hh"].shape[1]
-    j = names.index("f")
-    model.params["bias_ih"][j * H:(j + 1) * H] = value
-    model.params["bias_hh"][j * H:(j + 1) * H] = 0.0
+    set_gate_bias(model, "f", value)
