@@ -373,8 +373,7 @@ def sample(model: SequenceModel, prime: list[int], length: int, *,
         ct = _core_forward(model.core, x, h, c)
         h = ct.h[-1]
         c = ct.c[-1] if getattr(ct, "c", None) is not None else None
-        z = model.head.forward(ct.h[-1:]).y.reshape(-1) if model.over == "all" else \
-            model.head.forward(ct.h).y.reshape(-1)
+        z = model.head.forward(ct.h[-1:]).y.reshape(-1)   # the last step, either ``over``
         p = softmax(z / temperature)
         nxt = int(rng.choice(C, p=p / p.sum()))
         out.append(nxt)
