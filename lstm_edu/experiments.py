@@ -30,6 +30,7 @@ import numpy as np
 from lstm_edu.data import ADDING_CONSTANT_GUESS_MSE, adding_problem, load_result, recall_marked
 from lstm_edu.heads import build_model
 from lstm_edu.train import fit
+from lstm_edu.variants import VARIANT_GATES
 
 __all__ = [
     "RunResult",
@@ -136,7 +137,8 @@ def run_task(task: str, cell: str, T: int, *, hidden_size: int = 32, batch_size:
         raise ValueError(f"task must be one of {sorted(_TASKS)}, got {task!r}")
     gen0, I, over, metric, _ = _TASKS[task]  # noqa: E741 (the book's letters)
     gen = functools.partial(gen0, **(task_kwargs or {}))
-    fb = forget_bias if cell in ("lstm", "full", "nog", "peephole") else None
+    has_f = cell == "lstm" or "f" in VARIANT_GATES.get(cell, ())
+    fb = forget_bias if has_f else None
     model = build_model(cell, I, hidden_size, over=over, seed=seed, forget_bias=fb)
     test = gen(n_test, T, seed=1_000_000 + seed)
     hist = fit(model, lambda rng, b: gen(b, T, seed=rng), batch_size=batch_size, lr=lr, clip=clip,
