@@ -115,9 +115,9 @@ def markdown_table(columns, row_names, digits=4):
 def truncated_bptt(model, x, dh, k):
     """Gradients of ``L = sum(dh * h)`` with BPTT truncated to chunks of ``k`` steps.
 
-    model: ``LSTM``, ``RNN`` or ``GRU``; x (T, B, I); dh (T, B, H). The sequence is cut into
-    chunks of k steps; each chunk starts from the previous chunk's last state (forward is
-    exact) but its backward pass stops at the chunk's start. Returns a dict like
+    model: ``LSTM``, ``RNN``, ``GRU`` or ``LSTMVariant``; x (T, B, I); dh (T, B, H). The
+    sequence is cut into chunks of k steps; each chunk starts from the previous chunk's last
+    state (forward is exact) but its backward pass stops at the chunk's start. Returns a dict like
     ``model.backward``: parameter gradients summed over chunks, "x" (T, B, I) concatenated.
     With k >= T it equals ``model.backward(model.forward(x), dh)``.
     """
@@ -127,7 +127,7 @@ def truncated_bptt(model, x, dh, k):
         trace = model.forward(x[s:s + k], **state)
         grads = model.backward(trace, dh[s:s + k])
         state = {"h0": trace.h[-1]}
-        if hasattr(trace, "c") and isinstance(model, LSTM):
+        if hasattr(trace, "c"):                        # an LSTM (or variant) carries c too
             state["c0"] = trace.c[-1]
         dx.append(grads["x"])
         if total is None:

@@ -13,6 +13,7 @@ from lstm_edu.analysis import (
     truncated_bptt,
     with_gate_bias,
 )
+from lstm_edu.variants import LSTMVariant
 
 
 def test_with_gate_bias_sets_total_bias_and_copies():
@@ -65,3 +66,12 @@ def test_truncated_bptt(cls):
     dh_last[-1] = 1.0
     cut = truncated_bptt(model, x, dh_last, k=4)
     assert np.all(cut["x"][:8] == 0) and np.any(cut["x"][8] != 0)
+
+
+def test_truncated_bptt_carries_the_cell_state_of_a_variant():
+    lstm = LSTM(2, 3, seed=0)
+    full = LSTMVariant.from_params({k: v.copy() for k, v in lstm.params.items()}, "full")
+    x = np.random.default_rng(0).normal(size=(9, 2, 2))
+    dh = np.random.default_rng(1).normal(size=(9, 2, 3))
+    a, b = truncated_bptt(lstm, x, dh, k=4), truncated_bptt(full, x, dh, k=4)
+    assert all(np.allclose(a[n], b[n]) for n in [*lstm.params, "x"])
