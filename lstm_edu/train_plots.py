@@ -10,24 +10,17 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-try:  # the book's look when available
-    from lstm_edu import theme as _theme
-except ImportError:  # pragma: no cover
-    _theme = None
+from lstm_edu import theme
 
 __all__ = ["loss_curve", "compare_runs"]
 
-_FALLBACK = ["#000000", "#999999", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
-
 
 def _color(label: str, k: int) -> str:
-    if _theme is not None:
-        key = label.lower().split()[0] if label else ""
-        if key in _theme.COLORS:
-            return _theme.COLORS[key]
-        pal = list(_theme.OKABE_ITO.values())
-        return pal[(k + 1) % len(pal)]
-    return _FALLBACK[k % len(_FALLBACK)]
+    key = label.lower().split()[0] if label else ""
+    if key in theme.COLORS:
+        return theme.COLORS[key]
+    pal = list(theme.OKABE_ITO.values())
+    return pal[(k + 1) % len(pal)]
 
 
 def _finish(fig: go.Figure, title, log_y: bool, ytitle: str) -> go.Figure:
@@ -35,9 +28,7 @@ def _finish(fig: go.Figure, title, log_y: bool, ytitle: str) -> go.Figure:
                       hovermode="x unified")
     if log_y:
         fig.update_yaxes(type="log")
-    if _theme is not None:
-        _theme.apply(fig)
-    return fig
+    return theme.apply(fig)
 
 
 def loss_curve(history, metric: str | None = None, log_y: bool = True,
