@@ -184,6 +184,15 @@ def check_params(params, n_gates, input_size, hidden_size, dtype, name="params")
         check_finite(arr, f"{name}['{key}']")
 
 
+class TraceRepr:
+    """A trace's short repr: its sizes and dtype, not its arrays (shared by the three traces)."""
+
+    def __repr__(self):
+        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
+        return (f"{type(self).__name__}(T={T}, B={B}, I={I}, H={self.h.shape[2]}, "
+                f"dtype={self.h.dtype})")
+
+
 class RecurrentParams:
     """Sizes, dtype and torch-layout parameters of a one-layer recurrent model.
 

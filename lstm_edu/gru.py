@@ -31,6 +31,7 @@ import numpy as np
 
 from lstm_edu._validation import (
     RecurrentParams,
+    TraceRepr,
     check_grad_output,
     check_sequence,
     check_state,
@@ -40,7 +41,7 @@ __all__ = ["GRU", "GRUTrace"]
 
 
 @dataclass(repr=False)
-class GRUTrace:
+class GRUTrace(TraceRepr):
     """Everything a GRU forward pass computed. Arrays may be views of one internal buffer.
 
     x (T, B, I); h (T, B, H); h0 (B, H); gates: {"r", "z", "n"} -> (T, B, H), post-activation;
@@ -53,10 +54,6 @@ class GRUTrace:
     h0: np.ndarray
     hn: np.ndarray
     cache: dict = field(default_factory=dict)  # internal buffers for backward
-
-    def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
-        return f"GRUTrace(T={T}, B={B}, I={I}, H={self.h.shape[2]}, dtype={self.h.dtype})"
 
 
 class GRU(RecurrentParams):

@@ -44,6 +44,7 @@ import numpy as np
 
 from lstm_edu._validation import (
     RecurrentParams,
+    TraceRepr,
     check_grad_output,
     check_sequence,
     check_state,
@@ -53,7 +54,7 @@ __all__ = ["LSTM", "LSTMTrace"]
 
 
 @dataclass(repr=False)
-class LSTMTrace:
+class LSTMTrace(TraceRepr):
     """Everything an LSTM forward pass computed. Arrays may be views of one internal buffer.
 
     x (T, B, I); h, c, tanh_c (T, B, H); h0, c0 (B, H);
@@ -68,10 +69,6 @@ class LSTMTrace:
     c0: np.ndarray
     tanh_c: np.ndarray
     cache: dict = field(default_factory=dict)  # internal buffers for backward
-
-    def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
-        return f"LSTMTrace(T={T}, B={B}, I={I}, H={self.h.shape[2]}, dtype={self.h.dtype})"
 
 
 def _internal_rows(H):

@@ -27,6 +27,7 @@ import numpy as np
 
 from lstm_edu._validation import (
     RecurrentParams,
+    TraceRepr,
     check_grad_output,
     check_sequence,
     check_state,
@@ -36,7 +37,7 @@ __all__ = ["RNN", "RNNTrace"]
 
 
 @dataclass(repr=False)
-class RNNTrace:
+class RNNTrace(TraceRepr):
     """Everything an RNN forward pass computed.
 
     x (T, B, I); h (T, B, H); h0 (B, H); gates: {"a": pre-activations (T, B, H)}.
@@ -47,10 +48,6 @@ class RNNTrace:
     gates: dict
     h0: np.ndarray
     cache: dict = field(default_factory=dict)  # internal buffers for backward
-
-    def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
-        return f"RNNTrace(T={T}, B={B}, I={I}, H={self.h.shape[2]}, dtype={self.h.dtype})"
 
 
 class RNN(RecurrentParams):

@@ -234,3 +234,9 @@ def test_repr():
     assert repr(LSTM(3, 5)) == "LSTM(input_size=3, hidden_size=5, dtype=float64)"
     assert repr(GRU(1, 2, dtype=np.float32)) == "GRU(input_size=1, hidden_size=2, dtype=float32)"
     assert "T=4, B=2, I=3, H=5" in repr(LSTM(3, 5).forward(np.zeros((4, 2, 3))))
+
+
+@pytest.mark.parametrize("model", [LSTM, RNN, GRU])
+def test_a_trace_repr_shows_sizes_not_arrays(model):
+    trace = model(2, 3, seed=0, dtype=np.float32).forward(np.zeros((4, 5, 2)))
+    assert repr(trace) == f"{model.__name__}Trace(T=4, B=5, I=2, H=3, dtype=float32)"
