@@ -238,3 +238,14 @@ class RecurrentParams:
 
     def _check_params(self):
         check_params(self.params, self.n_gates, self.input_size, self.hidden_size, self.dtype)
+
+    def _forward_inputs(self, x, **states):
+        """Check one forward call: x (T, B, I), then each initial state (B, H) or None (zeros),
+        in the order given (h0, then c0), then the current params. Returns ``(x, *states)``
+        as arrays of the model's dtype."""
+        x = check_sequence(x, self.input_size, self.dtype)
+        B = x.shape[1]
+        checked = [check_state(value, name, B, self.hidden_size, self.dtype)
+                   for name, value in states.items()]
+        self._check_params()
+        return (x, *checked)

@@ -33,8 +33,6 @@ from lstm_edu._validation import (
     RecurrentParams,
     TraceRepr,
     check_grad_output,
-    check_sequence,
-    check_state,
 )
 
 __all__ = ["GRU", "GRUTrace"]
@@ -69,10 +67,8 @@ class GRU(RecurrentParams):
     def forward(self, x, h0=None):
         """x (T, B, I); h0 (B, H) or None (zeros). Returns a ``GRUTrace``."""
         H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
-        x = check_sequence(x, I, dtype)
+        x, h0 = self._forward_inputs(x, h0=h0)
         T, B, _ = x.shape
-        h0 = check_state(h0, "h0", B, H, dtype)
-        self._check_params()
         p = self.params
         w_ih, w_hh = p["weight_ih"].copy(), p["weight_hh"].copy()
         half = np.ones((3 * H, 1), dtype=dtype)

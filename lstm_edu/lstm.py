@@ -46,8 +46,6 @@ from lstm_edu._validation import (
     RecurrentParams,
     TraceRepr,
     check_grad_output,
-    check_sequence,
-    check_state,
 )
 
 __all__ = ["LSTM", "LSTMTrace"]
@@ -89,11 +87,8 @@ class LSTM(RecurrentParams):
     def forward(self, x, h0=None, c0=None):
         """x (T, B, I); h0, c0 (B, H) or None (zeros). Returns an ``LSTMTrace``."""
         H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
-        x = check_sequence(x, I, dtype)
+        x, h0, c0 = self._forward_inputs(x, h0=h0, c0=c0)
         T, B, _ = x.shape
-        h0 = check_state(h0, "h0", B, H, dtype)
-        c0 = check_state(c0, "c0", B, H, dtype)
-        self._check_params()
         p = self.params
 
         rows = _internal_rows(H)

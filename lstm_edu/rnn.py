@@ -29,8 +29,6 @@ from lstm_edu._validation import (
     RecurrentParams,
     TraceRepr,
     check_grad_output,
-    check_sequence,
-    check_state,
 )
 
 __all__ = ["RNN", "RNNTrace"]
@@ -62,10 +60,8 @@ class RNN(RecurrentParams):
     def forward(self, x, h0=None):
         """x (T, B, I); h0 (B, H) or None (zeros). Returns an ``RNNTrace``."""
         H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
-        x = check_sequence(x, I, dtype)
+        x, h0 = self._forward_inputs(x, h0=h0)
         T, B, _ = x.shape
-        h0 = check_state(h0, "h0", B, H, dtype)
-        self._check_params()
         p = self.params
         w_ih, w_hh = p["weight_ih"].copy(), p["weight_hh"].copy()
         w_hh_t = np.ascontiguousarray(w_hh.T)
