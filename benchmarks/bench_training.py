@@ -9,7 +9,8 @@ Prints a Markdown table: sequences to target and wall time per seed, plus the lo
 import argparse
 import os
 
-from lstm_edu.experiments import ADDING_DEFAULTS, adding_run, table_markdown
+from lstm_edu.training.experiments import ADDING_DEFAULTS, adding_run
+from lstm_edu.viz.tables import markdown_table
 
 
 def main():
@@ -30,7 +31,7 @@ def main():
             print(rows[-1], flush=True)
     print(f"\nsettings: {ADDING_DEFAULTS}, LSTM, Adam, float64, "
           f"{os.cpu_count()} CPUs\n")
-    print(table_markdown(rows))
+    print(markdown_table(rows))
 
 
 if __name__ == "__main__":

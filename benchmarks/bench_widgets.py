@@ -1,4 +1,4 @@
-"""Callback latency of every live widget in ``lstm_edu.widgets`` (median and p90, ms).
+"""Callback latency of every live widget in ``lstm_edu.viz.widgets`` (median and p90, ms).
 
 For each widget and each control, set the control's ``.value`` to a sequence of new values
 (each a fresh value, so caches do not help unless the widget looks the value up by design)
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from lstm_edu import widgets
+from lstm_edu.viz import widgets
 
 
 def _values(control, n: int) -> list:

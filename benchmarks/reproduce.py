@@ -1,5 +1,6 @@
 """Precompute the training chapter's reproductions and write them to
-``lstm_edu/data/results/reproduction.json`` (loaded by ``lstm_edu.experiments.load_precomputed``).
+``lstm_edu/data/results/reproduction.json`` (read by
+``lstm_edu.training.experiments.load_precomputed``).
 
     python benchmarks/reproduce.py                 # 3 seeds, ~15-30 min on a 2-core CPU
     python benchmarks/reproduce.py --seeds 0 1     # fewer seeds
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_edu import experiments as E
+from lstm_edu.training import experiments as E
+from lstm_edu.viz.tables import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,20 +64,20 @@ def main():
                                      max_sequences=40_000)
         out["adding"] = [r.to_dict() for r in runs]
         out["adding_table"] = E.paper_vs_book(runs)
-        print(E.table_markdown(out["adding_table"]), flush=True)
+        print(markdown_table(out["adding_table"]), flush=True)
     if "forget" not in args.skip:
         out["forget_gate"] = E.forget_gate_effect(T=100, seeds=seeds, max_sequences=20_000)
         out["forget_gate_task"] = "recall_marked, T=100, p_mark=0.2, target test MSE < 0.01"
-        print(E.table_markdown(out["forget_gate"]), flush=True)
+        print(markdown_table(out["forget_gate"]), flush=True)
         # the same comparison on the long-lag adding problem (Jozefowicz et al. 2015's claim)
         out["forget_gate_adding"] = E.forget_gate_effect(T=100, task="adding", seeds=seeds,
                                                          max_sequences=40_000)
         out["forget_gate_adding_task"] = "adding problem, T=100, target test MSE < 0.01"
-        print(E.table_markdown(out["forget_gate_adding"]), flush=True)
+        print(markdown_table(out["forget_gate_adding"]), flush=True)
     if "ablation" not in args.skip:
         out["ablation_task"] = "adding problem, T=50, target test MSE < 0.01"
         out["ablation"] = E.ablation(task="adding", T=50, seeds=seeds, max_sequences=20_000)
-        print(E.table_markdown(out["ablation"]), flush=True)
+        print(markdown_table(out["ablation"]), flush=True)
     out["computed"]["load_average_at_end"] = os.getloadavg()
     out["computed"]["total_seconds"] = round(time.perf_counter() - t0, 1)
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

@@ -7,39 +7,41 @@ What it covers
   parameter layout and gate order.
 - ``gradcheck``: central finite differences against the hand-written backward pass.
 
-The modules, one idea each:
+What a reader opens from the chapters sits at the top; plumbing sits in folders named for it:
 
-==================  ==========================================================================
-``cells``           the readable single-step forward/backward the book shows (reference)
-``lstm rnn gru``    the fast sequence models (tested equal to ``cells`` and to PyTorch)
-``activations``     stable sigmoid and tanh; ``_validation``: argument checks, shared base class
-``variants``        LSTM without forget/output gate, coupled gates, peepholes
-``heads optim``     readouts and losses; SGD, Adam, gradient-norm clipping
-``train``           a training loop with callbacks and a ``History``; ``train_plots``
-``data``            seeded tasks and small shipped datasets (no network)
-``experiments``     the paper reproductions; ``apps``: helpers of the applications chapter
-``analysis``        small computations the chapters show; ``attention``; ``convert``
-``viz widgets``     kernel-free plotly figures and their live ipywidgets twins; ``theme``
-``render``          the plotly renderer (offline book + live Jupyter); ``sphinxext``
-``classroom``       ``python -m lstm_edu.classroom export|serve`` for teachers
-==================  ==========================================================================
+====================  ========================================================================
+``cells``             the readable single-step forward/backward the book shows (reference),
+                      and the reference sequence loops over them
+``lstm rnn gru``      the fast sequence models (tested equal to ``cells`` and to PyTorch)
+``base``              ``RecurrentParams``: sizes, dtype, parameters, shared by every model
+``activations``       stable sigmoid, tanh, softmax; ``_validation``: argument checks
+``variants``          LSTM without forget/output gate, coupled gates, peepholes
+``gradcheck``         finite differences against the hand-written backward pass
+``analysis``          small computations the chapters show; ``attention``; ``convert``
+``training/``         losses, heads, model, optimizers, the training loop, experiments
+``data/``             seeded tasks and small shipped datasets (no network)
+``viz/``              kernel-free plotly figures, their live ipywidgets twins, the theme, tables
+``book/``             the plotly renderer, the Sphinx extension and their JavaScript and CSS
+``classroom/``        ``python -m lstm_edu.classroom export|serve`` for teachers
+====================  ========================================================================
 
-Importing ``lstm_edu`` makes its plotly renderer the default (``lstm_edu.render``), so a
-figure shown in a notebook draws both in live Jupyter and in the offline HTML book.
+``import lstm_edu`` imports numpy only (no plotly, no ipywidgets, no global side effect).
+Importing ``lstm_edu.viz`` registers the book's plotly renderer (``lstm_edu.book.render``), so
+a figure shown in a notebook draws both in live Jupyter and in the offline HTML book.
 
 Shapes use fixed letters everywhere: ``T`` time steps, ``B`` batch, ``I`` input size,
 ``H`` hidden size. ``x: (T, B, I)``, ``h: (T, B, H)``.
 """
 
-from lstm_edu import render
+from importlib import metadata
+
 from lstm_edu.gradcheck import gradcheck
 from lstm_edu.gru import GRU
 from lstm_edu.lstm import LSTM
 from lstm_edu.rnn import RNN
 
 __all__ = ["LSTM", "RNN", "GRU", "gradcheck"]
-__version__ = "0.1.0"
-
-# Figures shown in a notebook carry both the plotly JSON (live Jupyter) and an offline div
-# (the static book); see lstm_edu.render.
-render.register()
+try:  # the one source of the version is pyproject.toml
+    __version__ = metadata.version("lstm_edu")
+except metadata.PackageNotFoundError:  # a checkout on sys.path that was never installed
+    __version__ = "0+unknown"

@@ -11,9 +11,9 @@ what was given, e.g. ``x: expected a 3-D array of shape (T, B, I=3), got shape (
 
 Checks run once per call (never per time step), so they cost little next to the sequence loop.
 
-``RecurrentParams`` is the validated parameter container the three models share: sizes, dtype,
-torch-like initialisation, ``from_params``, ``num_params`` and ``__repr__``. It holds no
-equations: those live in ``cells.py`` (readable) and ``lstm.py``/``rnn.py``/``gru.py`` (fast).
+The model base that uses these checks (sizes, dtype, parameters, ``from_params``) is
+``lstm_edu.base.RecurrentParams``; the equations live in ``cells.py`` (readable) and
+``lstm.py``/``rnn.py``/``gru.py`` (fast).
 """
 
 import numbers
@@ -182,70 +182,3 @@ def check_params(params, n_gates, input_size, hidden_size, dtype, name="params")
         if arr.dtype != dtype:
             raise TypeError(f"{name}['{key}']: expected dtype {dtype}, got {arr.dtype}")
         check_finite(arr, f"{name}['{key}']")
-
-
-class TraceRepr:
-    """A trace's short repr: its sizes and dtype, not its arrays (shared by the three traces)."""
-
-    def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
-        return (f"{type(self).__name__}(T={T}, B={B}, I={I}, H={self.h.shape[2]}, "
-                f"dtype={self.h.dtype})")
-
-
-class RecurrentParams:
-    """Sizes, dtype and torch-layout parameters of a one-layer recurrent model.
-
-    Subclasses set ``n_gates`` (LSTM 4, GRU 3, RNN 1). Parameters are drawn like PyTorch's
-    default: every entry uniform in (-1/sqrt(H), 1/sqrt(H)), from ``np.random.default_rng(seed)``
-    in the order weight_ih, weight_hh, bias_ih, bias_hh (float64 draws, then cast to ``dtype``).
-    """
-
-    n_gates = 1
-
-    def __init__(self, input_size, hidden_size, seed=None, dtype=np.float64):
-        self.input_size = check_size(input_size, "input_size")
-        self.hidden_size = check_size(hidden_size, "hidden_size")
-        self.dtype = check_model_dtype(dtype)
-        rng = np.random.default_rng(seed)
-        bound = 1.0 / np.sqrt(self.hidden_size)
-        self.params = {
-            key: rng.uniform(-bound, bound, size=shape).astype(self.dtype)
-            for key, (shape, _) in param_shapes(
-                self.n_gates, self.input_size, self.hidden_size
-            ).items()
-        }
-
-    @classmethod
-    def from_params(cls, params):
-        """A model holding copies of ``params`` (torch layout); sizes inferred, dtype kept."""
-        input_size, hidden_size, dtype = infer_sizes(params, cls.n_gates)
-        model = cls.__new__(cls)
-        model.input_size, model.hidden_size, model.dtype = input_size, hidden_size, dtype
-        model.params = {key: np.array(params[key], dtype=dtype, copy=True)
-                        for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-        return model
-
-    @property
-    def num_params(self):
-        """Number of scalar parameters: G(IH + H^2) + 2GH for G gate blocks."""
-        g, i, h = self.n_gates, self.input_size, self.hidden_size
-        return g * (i * h + h * h) + 2 * g * h
-
-    def __repr__(self):
-        return (f"{type(self).__name__}(input_size={self.input_size}, "
-                f"hidden_size={self.hidden_size}, dtype={self.dtype})")
-
-    def _check_params(self):
-        check_params(self.params, self.n_gates, self.input_size, self.hidden_size, self.dtype)
-
-    def _forward_inputs(self, x, **states):
-        """Check one forward call: x (T, B, I), then each initial state (B, H) or None (zeros),
-        in the order given (h0, then c0), then the current params. Returns ``(x, *states)``
-        as arrays of the model's dtype."""
-        x = check_sequence(x, self.input_size, self.dtype)
-        B = x.shape[1]
-        checked = [check_state(value, name, B, self.hidden_size, self.dtype)
-                   for name, value in states.items()]
-        self._check_params()
-        return (x, *checked)

@@ -8,6 +8,9 @@ What it covers
 - ``tanh(z)``: numpy's own, which is already stable.
 - ``sigmoid_grad_from_output(s) = s * (1 - s)`` and ``tanh_grad_from_output(t) = 1 - t**2``:
   the derivatives written in terms of the *outputs*, which is what backpropagation keeps.
+- ``softmax(z, axis)`` and ``log_softmax(z, axis)``: computed after subtracting the maximum, so
+  they never overflow; ``-inf`` entries (masked positions) get probability 0. The one home of
+  softmax in the package (heads, losses and attention use it).
 
 Floating dtypes are kept (float32 in, float32 out); integer input is computed in float64.
 It does not cover other activations (ReLU, softsign, ...): the cells in this package use only these.
@@ -15,7 +18,8 @@ It does not cover other activations (ReLU, softsign, ...): the cells in this pac
 
 import numpy as np
 
-__all__ = ["sigmoid", "tanh", "sigmoid_grad_from_output", "tanh_grad_from_output"]
+__all__ = ["sigmoid", "tanh", "sigmoid_grad_from_output", "tanh_grad_from_output",
+           "log_softmax", "softmax"]
 
 
 def _float_dtype(z):
@@ -55,3 +59,15 @@ def sigmoid_grad_from_output(s):
 def tanh_grad_from_output(t):
     """d tanh(z) / dz written with the output ``t = tanh(z)``: ``1 - t**2``."""
     return 1 - t * t
+
+
+def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``log softmax(z)`` without overflow: subtract the max before exponentiating."""
+    z = np.asarray(z)
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Probabilities ``exp(z) / sum(exp(z))``, computed stably (rows sum to 1)."""
+    return np.exp(log_softmax(z, axis=axis))

@@ -12,12 +12,13 @@ What it covers
 - ``half_life(c)``: the first step at which ``|c_t|`` falls to half of ``|c_0|`` or below.
 - ``step_values(lstm, x, h0=None, c0=None, batch=0)``: every intermediate number of a forward
   pass, step by step, computed with the readable ``cells.lstm_step_forward``.
-- ``markdown_table(columns, row_names, digits=4)``: a Markdown table of such numbers.
+- ``step_rows(columns, row_names, digits=4)``: such numbers as table rows
+  (for ``lstm_edu.viz.tables.markdown_table``).
 - ``truncated_bptt(model, x, dh, k)``: gradients with truncated BPTT (chunks of ``k`` steps;
   the state is carried forward across chunk boundaries, the gradient is not carried back).
 
 Shapes use the book's letters: ``x (T, B, I)``, ``dh (T, B, H)``, states ``(B, H)``.
-Not covered: figures (``lstm_edu.viz``), training (``lstm_edu.train``).
+Not covered: figures (``lstm_edu.viz``), training (``lstm_edu.training.trainer``).
 """
 
 import numpy as np
@@ -27,11 +28,11 @@ from lstm_edu.lstm import LSTM
 from lstm_edu.variants import set_gate_bias
 
 __all__ = ["GATE_BLOCKS", "LABELS", "with_gate_bias", "memory_cell", "half_life", "step_values",
-           "markdown_table", "truncated_bptt"]
+           "step_rows", "truncated_bptt"]
 
 GATE_BLOCKS = {"i": 0, "f": 1, "g": 2, "o": 3}   # torch.nn.LSTM's row-block order
 
-#: LaTeX names of the keys of ``step_values`` (used by ``markdown_table``).
+#: LaTeX names of the keys of ``step_values`` (used by ``step_rows``).
 LABELS = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "c_{t-1}", "a_i": "a_{i,t}",
           "a_f": "a_{f,t}", "a_g": "a_{g,t}", "a_o": "a_{o,t}", "i": "i_t", "f": "f_t",
           "g": "g_t", "o": "o_t", "c": "c_t", "tanh_c": "\\tanh(c_t)", "h": "h_t"}
@@ -93,23 +94,23 @@ def step_values(lstm, x, h0=None, c0=None, batch=0):
     return steps
 
 
-def markdown_table(columns, row_names, digits=4):
-    """Markdown table: ``columns`` is {header: {row_name: (n,) array}}; one line per row entry.
+def step_rows(columns, row_names, digits=4):
+    """Rows for ``lstm_edu.viz.tables.markdown_table`` from ``step_values`` output.
 
-    Vector entries are split into one line per component, labelled ``$label[j]$`` (j from 1)
-    with the LaTeX name from ``LABELS`` (or the row name itself).
+    ``columns`` is {header: {row_name: (n,) array}}. Vector entries are split into one row per
+    component, labelled ``$label[j]$`` (j from 1) with the LaTeX name from ``LABELS`` (or the
+    row name itself); values are formatted with ``digits`` decimals.
     """
     headers = list(columns)
-    lines = ["| quantity | " + " | ".join(headers) + " |",
-             "|---|" + "---:|" * len(headers)]
+    rows = []
     for name in row_names:
         n = np.size(next(iter(columns.values()))[name])
         for j in range(n):
             tex = LABELS.get(name, name)
-            label = f"${tex}[{j + 1}]$" if n > 1 else f"${tex}$"
-            cells = [f"{np.ravel(columns[h][name])[j]:.{digits}f}" for h in headers]
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+            row = {"quantity": f"${tex}[{j + 1}]$" if n > 1 else f"${tex}$"}
+            row.update({h: f"{np.ravel(columns[h][name])[j]:.{digits}f}" for h in headers})
+            rows.append(row)
+    return rows
 
 
 def truncated_bptt(model, x, dh, k):

@@ -20,19 +20,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["softmax", "scaled_dot_product_attention", "Attention"]
+from lstm_edu.activations import softmax
+
+__all__ = ["scaled_dot_product_attention", "Attention"]
 
 
 class Attention(NamedTuple):
     out: np.ndarray       # (..., Tq, dv)
     weights: np.ndarray   # (..., Tq, Tk), rows sum to 1
-
-
-def softmax(z, axis=-1):
-    """exp(z) / sum(exp(z)) along ``axis``, stable for any finite z; -inf entries give 0."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
 
 
 def scaled_dot_product_attention(q, k, v, causal=False):

@@ -29,11 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_edu._validation import (
-    RecurrentParams,
-    TraceRepr,
-    check_grad_output,
-)
+from lstm_edu._validation import check_grad_output
+from lstm_edu.base import RecurrentParams, TraceRepr
 
 __all__ = ["GRU", "GRUTrace"]
 

@@ -7,13 +7,14 @@ from lstm_edu import LSTM, RNN
 from lstm_edu.activations import sigmoid
 from lstm_edu.analysis import (
     half_life,
-    markdown_table,
     memory_cell,
+    step_rows,
     step_values,
     truncated_bptt,
     with_gate_bias,
 )
 from lstm_edu.variants import LSTMVariant
+from lstm_edu.viz.tables import markdown_table
 
 
 def test_with_gate_bias_sets_total_bias_and_copies():
@@ -49,7 +50,7 @@ def test_step_values_match_forward():
     for t, s in enumerate(steps):
         assert np.allclose(s["h"], tr.h[t, 1]) and np.allclose(s["c"], tr.c[t, 1])
         assert np.allclose(s["i"], sigmoid(s["a_i"]))
-    table = markdown_table({"t=1": steps[0]}, ["i", "h"])
+    table = markdown_table(step_rows({"t=1": steps[0]}, ["i", "h"]))
     assert table.count("\n") == 2 + 2 * 3 - 1
 
 

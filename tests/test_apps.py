@@ -3,17 +3,16 @@
 import numpy as np
 import pytest
 
-from lstm_edu.apps import (
+from lstm_edu.data import monthly_sales, train_test_split
+from lstm_edu.training.apps import (
     KeepModel,
     flag_anomalies,
-    forecast_figure,
-    lines_figure,
     lstm_forecast,
     mae,
     naive_forecasts,
     precision_recall,
 )
-from lstm_edu.data import monthly_sales, train_test_split
+from lstm_edu.viz.plots import forecast_figure, lines_figure
 
 
 def test_naive_forecasts_by_hand():
@@ -72,8 +71,8 @@ def test_lines_figure_spans_and_marks():
 
 def test_keep_model_callback_keeps_the_trained_model():
     from lstm_edu.data import adding_problem
-    from lstm_edu.heads import build_model
-    from lstm_edu.train import fit
+    from lstm_edu.training.model import build_model
+    from lstm_edu.training.trainer import fit
 
     model, keep = build_model("lstm", 2, 4, seed=0), KeepModel()
     fit(model, lambda rng, b: adding_problem(b, 5, rng), max_steps=2, callbacks=[keep])

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_edu.attention import scaled_dot_product_attention, softmax
+from lstm_edu.activations import softmax
+from lstm_edu.attention import scaled_dot_product_attention
 
 
 @pytest.mark.parametrize("causal", [False, True])

@@ -112,7 +112,7 @@ def test_play_advances_frames(book_html, offline_page):
 
 def test_pause_stops_an_animation_with_a_clean_console(book_html, offline_page):
     """Pause mid-run: plotly.js rejects the interrupted animation's promise with `undefined`,
-    which lstm_edu.render marks handled; the slider then stays where Pause left it."""
+    which lstm_edu.book.render marks handled; the slider then stays where Pause left it."""
     page = offline_page
     plots = open_figures(book_html / GALLERY, page)
     k = next(k for k in range(plots.count())

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lstm_edu import experiments as E
+from lstm_edu.training import experiments as E
+from lstm_edu.viz.tables import markdown_table
 
 
 def test_constant_guess_analytic_and_sampled():
@@ -30,7 +31,7 @@ def test_paper_vs_book_table():
     assert lstm["final test MSE"] == pytest.approx(0.009)
     assert rnn["this book"] is None and rnn["solved"] == "0/1 seeds"
     assert [r["solved"] for r in rows if r["T"] in (500, 1000)] == ["not run", "not run"]
-    md = E.table_markdown(E.paper_vs_book(results, paper_only_rows=False))
+    md = markdown_table(E.paper_vs_book(results, paper_only_rows=False))
     assert md.count("\n") == 3 and "74,000" in md and "—" in md
 
 

@@ -3,17 +3,11 @@
 import numpy as np
 import pytest
 
+from lstm_edu.activations import log_softmax, softmax
 from lstm_edu.gradcheck import numerical_gradient, relative_error
-from lstm_edu.heads import (
-    LinearHead,
-    SoftmaxHead,
-    build_model,
-    cross_entropy,
-    log_softmax,
-    mse,
-    sample,
-    softmax,
-)
+from lstm_edu.training.heads import LinearHead, SoftmaxHead
+from lstm_edu.training.losses import cross_entropy, mse
+from lstm_edu.training.model import build_model, sample
 
 
 def test_mse_hand_value_and_gradient():

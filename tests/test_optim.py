@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from lstm_edu.optim import SGD, Adam, clip_grad_norm
+from lstm_edu.training.optim import SGD, Adam, clip_grad_norm
 
 
 def test_sgd_plain_step():

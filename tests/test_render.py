@@ -1,4 +1,4 @@
-"""lstm_edu.render and lstm_edu.sphinxext as data: what a figure's output holds, offline."""
+"""lstm_edu.book.render and lstm_edu.book.sphinxext as data: what a figure's output holds."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 import lstm_edu  # noqa: F401 - registers the renderer
-from lstm_edu import render, viz
-from lstm_edu.sphinxext import PlotlyJsonInBook
+from lstm_edu import viz
+from lstm_edu.book import render
+from lstm_edu.book.sphinxext import PlotlyJsonInBook
 
 
 def line_figure():

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from lstm_edu.data import adding_problem
-from lstm_edu.heads import build_model
-from lstm_edu.optim import SGD
-from lstm_edu.train import History, LiveLossPlot, Trainer, fit, in_kernel
-from lstm_edu.train_plots import compare_runs, loss_curve
+from lstm_edu.training.model import build_model
+from lstm_edu.training.optim import SGD
+from lstm_edu.training.trainer import History, Trainer, fit
+from lstm_edu.viz.live import LiveLossPlot, in_kernel
+from lstm_edu.viz.plots import compare_runs, loss_curve
 
 T = 10
 
@@ -138,7 +139,7 @@ def test_progress_bar_runs():
 
 def test_blas_threads_limits_and_restores():
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    from lstm_edu.train import blas_threads
+    from lstm_edu.training.trainer import blas_threads
 
     def n_blas():
         return [i["num_threads"] for i in threadpoolctl.threadpool_info()

@@ -10,9 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lstm_edu import LSTM, RNN, theme
+from lstm_edu import LSTM, RNN
 from lstm_edu.activations import sigmoid
-from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, valve
+from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, theme, valve
 from lstm_edu.viz._controls import DISPLAY_RTOL, show_frame
 
 RTOL = DISPLAY_RTOL          # figure data are rounded to 4 significant digits for display

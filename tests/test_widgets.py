@@ -4,10 +4,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lstm_edu import LSTM, widgets
+from lstm_edu import LSTM
 from lstm_edu.activations import sigmoid
-from lstm_edu.render import PLOTLY_MIME
-from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow
+from lstm_edu.book.render import PLOTLY_MIME
+from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, widgets
 from lstm_edu.viz._controls import DISPLAY_RTOL
 
 

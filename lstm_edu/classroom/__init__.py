@@ -12,7 +12,7 @@ What it covers
 - ``python -m lstm_edu.classroom {export,serve} --help``: the command line
   (:mod:`lstm_edu.classroom.__main__`).
 
-What it does not cover: building figures (``lstm_edu.viz``) or their look (``lstm_edu.theme``).
+What it does not cover: building figures (``lstm_edu.viz``) or their look (``lstm_edu.viz.theme``).
 """
 
 from __future__ import annotations

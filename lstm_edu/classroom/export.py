@@ -6,7 +6,7 @@ What it covers
 
 - ``index.html``: the list of demos, large links, opens from disk (``file://``);
 - ``<name>.html``: one page per kernel-free demo (``lstm_edu.classroom.DEMOS``), the figure
-  drawn by ``lstm_edu.render.figure_html`` (its div and script, an accessible description,
+  drawn by ``lstm_edu.book.render.figure_html`` (its div and script, an accessible description,
   no plotly.js, no MathJax, no CDN), with Play and slider working in the browser alone;
 - ``plotly.min.js``: plotly's own bundled copy, written **once** and referenced by a relative
   path from every page.
@@ -21,9 +21,8 @@ import html
 import shutil
 from pathlib import Path
 
+from lstm_edu.book.render import PLOTLY_JS, figure_html
 from lstm_edu.classroom import DEMOS, Demo, get_demo
-from lstm_edu.render import figure_html
-from lstm_edu.sphinxext import PLOTLY_JS
 
 PLOTLY_FILE = "plotly.min.js"
 

@@ -4,7 +4,7 @@ What it covers
 --------------
 - ``LIVE_DEMOS``: the live demos, each a :class:`LiveDemo` (title, a zero-argument callable
   returning an ipywidget). Adding one is one line.
-  They are the live twins of the book's figures (``lstm_edu.widgets``): controls drive a
+  They are the live twins of the book's figures (``lstm_edu.viz.widgets``): controls drive a
   figure the kernel updates; callback errors are shown, not lost.
 - ``dashboard()``: displays every live demo; it is the one cell of the notebook that
   ``serve`` hands to Voila.
@@ -37,10 +37,10 @@ class LiveDemo:
 
 
 def _live(factory: str) -> Callable[[], object]:
-    """A demo maker: ``lstm_edu.widgets.<factory>(projector=True)``, imported when it runs."""
+    """A demo maker: ``lstm_edu.viz.widgets.<factory>(projector=True)``, imported when it runs."""
 
     def make():
-        from lstm_edu import widgets
+        from lstm_edu.viz import widgets
 
         return getattr(widgets, factory)(projector=True)
 
@@ -48,7 +48,7 @@ def _live(factory: str) -> Callable[[], object]:
 
 
 #: The dashboard's live demos, in lesson order.
-#: Each is a live twin from ``lstm_edu.widgets``, at projector size.
+#: Each is a live twin from ``lstm_edu.viz.widgets``, at projector size.
 LIVE_DEMOS: tuple[LiveDemo, ...] = (
     LiveDemo("The sigmoid valve", _live("valve_widget")),
     LiveDemo("Gates over time", _live("gate_widget")),

@@ -178,7 +178,7 @@ def encode_batch(texts, vocab: Vocab, max_len: int | None = None, dtype=np.float
 
 
 def char_batches(text: str, seq_len: int, vocab: Vocab | None = None, dtype=np.float64):
-    """A batch function for next-character training, for ``lstm_edu.train.fit``.
+    """A batch function for next-character training, for ``lstm_edu.training.trainer.fit``.
 
     Returns ``(batch_fn, vocab)`` where ``batch_fn(rng, batch_size)`` draws random windows of
     ``seq_len + 1`` characters and returns ``x (seq_len, B, V)`` one-hot and ``y (seq_len, B)``

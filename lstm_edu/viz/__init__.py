@@ -3,7 +3,7 @@
 Every factory returns a ``plotly.graph_objects.Figure`` whose motion (if any) comes from
 plotly's own ``frames``, ``sliders`` and Play/Pause ``updatemenus``: it works in the static
 HTML book with no kernel. Every factory takes ``projector=False`` (large fonts, thick lines
-when True) and attaches an accessible description (``lstm_edu.theme.describe``). The pure
+when True) and attaches an accessible description (``lstm_edu.viz.theme.describe``). The pure
 computations live beside each factory so chapters and tests can reuse them.
 
 ==========================  ===============================  =================================
@@ -18,9 +18,15 @@ sigmoid valve               ``sigmoid_valve``                ``valve.valve_value
 unrolled RNN / BPTT         ``bptt_diagram``                 ``bptt.bptt_numbers``
 ==========================  ===============================  =================================
 
-Live (ipywidgets) twins of these figures are in ``lstm_edu.widgets``.
+Also here: ``theme`` (the book's look), ``plots`` (loss curves, run comparisons, series and
+forecasts), ``tables`` (``markdown_table``), ``live`` (``LiveLossPlot``, a live loss curve in a
+kernel) and ``widgets`` (the live ipywidgets twins of the figures above, imported on demand).
+
+Importing this package registers the book's plotly renderer and makes it the default
+(``lstm_edu.book.render``): every figure shown draws in live Jupyter and in the offline book.
 """
 
+from lstm_edu.book import render
 from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, valve
 from lstm_edu.viz.bptt import bptt_diagram
 from lstm_edu.viz.cell_tracer import cell_tracer as cell_tracer_figure
@@ -45,3 +51,5 @@ __all__ = [
     "gradient_flow",
     "valve",
 ]
+
+render.register()

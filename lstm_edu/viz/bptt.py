@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_edu import theme
+from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 from lstm_edu.viz.gradient_flow import (
     compute_grad_norms,

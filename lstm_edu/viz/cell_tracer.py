@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_edu import theme
+from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 
 NODES = ("x", "h_prev", "c_prev", "f", "i", "g", "o", "fc", "ig", "c", "tanh_c", "h")

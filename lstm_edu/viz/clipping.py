@@ -29,7 +29,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_edu import theme
+from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 
 W_GRID = np.linspace(0.0, 4.0, 81)
@@ -169,7 +169,7 @@ def train_with_clipping(clip: float | None = None, steps: int = 120, lr: float =
     ``g * min(1, clip / ‖g‖)``.
     """
     from lstm_edu import RNN
-    from lstm_edu.optim import grad_norm
+    from lstm_edu.training.optim import grad_norm
     from lstm_edu.viz.gradient_flow import rnn_with_spectral_radius
 
     params = dict(rnn_with_spectral_radius(rho, 2, hidden_size, seed).params)

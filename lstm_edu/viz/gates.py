@@ -21,7 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_edu import theme
+from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 
 QUANTITIES = ("i", "f", "g", "o", "c", "h")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_edu import theme
+from lstm_edu.viz import theme
 from lstm_edu.viz._controls import display_round, restyle_slider
 
 RHOS = (0.6, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0)

@@ -18,8 +18,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lstm_edu import theme
 from lstm_edu.activations import sigmoid, sigmoid_grad_from_output, tanh
+from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 
 Z_GRID = np.linspace(-6.0, 6.0, 13)

@@ -12,10 +12,10 @@ What it covers
 - ``apply(fig, projector=False)``: put a figure in the book's look; with ``projector=True``
   also enlarge the line widths, marker and text sizes the figure set explicitly.
 - ``describe(fig, text)``: attach the short accessible description that the renderer
-  (``lstm_edu.render``) emits as ``aria-label`` and a visually hidden caption; it is stored
+  (``lstm_edu.book.render``) emits as ``aria-label`` and a visually hidden caption; it is stored
   in ``fig.layout.meta["description"]``.
 
-It does not build figures (``lstm_edu.viz``) nor display them (``lstm_edu.render``).
+It does not build figures (``lstm_edu.viz``) nor display them (``lstm_edu.book.render``).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from lstm_edu.render import PLOTLY_CONFIG, PLOTLY_MIME
+from lstm_edu.book.render import PLOTLY_CONFIG, PLOTLY_MIME
 from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, valve
 from lstm_edu.viz._controls import display_round, show_frame
 

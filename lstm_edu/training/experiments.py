@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from lstm_edu.data import ADDING_CONSTANT_GUESS_MSE, adding_problem, load_result, recall_marked
-from lstm_edu.heads import build_model
-from lstm_edu.train import fit
+from lstm_edu.training.model import build_model
+from lstm_edu.training.trainer import fit
 from lstm_edu.variants import VARIANT_GATES
 
 __all__ = [
@@ -41,11 +41,9 @@ __all__ = [
     "run_task",
     "adding_run",
     "adding_reproduction",
-    "lstm_vs_rnn",
     "paper_vs_book",
     "forget_gate_effect",
     "ablation",
-    "table_markdown",
     "load_precomputed",
 ]
 
@@ -76,7 +74,7 @@ DEVIATIONS = [
 class RunResult:
     """One training run. ``sequences_to_target`` is None if the target was not reached within
     ``budget`` sequences; ``final`` is the last evaluated metric value. ``history`` (the full
-    ``lstm_edu.train.History``) is kept for plots but left out of ``to_dict``."""
+    ``lstm_edu.training.trainer.History``) is kept for plots but left out of ``to_dict``."""
 
     task: str
     cell: str
@@ -173,23 +171,6 @@ def adding_reproduction(Ts=(50, 100), cells=("lstm", "rnn"), seeds=(0,),
             for T in Ts for c in cells for s in seeds]
 
 
-def lstm_vs_rnn(T: int = 50, *, seed: int = 0, max_sequences: int = 40_000,
-                **kwargs) -> dict:
-    """The chapter's live demo: train the LSTM until test MSE < 0.01, then give a vanilla RNN
-    exactly the same number of training sequences (same sizes, optimizer, clipping, seed).
-
-    Returns ``{"lstm": RunResult, "rnn": RunResult, "budget": sequences,
-    "constant_guess": 1/6}``; plot with
-    ``train_plots.compare_runs({"LSTM": r["lstm"].history, "RNN": r["rnn"].history},
-    metric="mse", baseline=r["constant_guess"], target=0.01)``.
-    """
-    lstm = adding_run("lstm", T, seed=seed, max_sequences=max_sequences, **kwargs)
-    budget = lstm.sequences_seen
-    rnn = adding_run("rnn", T, seed=seed, max_sequences=budget, **kwargs)
-    return {"lstm": lstm, "rnn": rnn, "budget": budget,
-            "constant_guess": ADDING_CONSTANT_GUESS_MSE}
-
-
 def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
     """Rows of the chapter's "paper vs this book" table, one per (cell, T), seeds pooled.
 
@@ -224,26 +205,6 @@ def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
                             "solved": "not run", "final test MSE": None,
                             "wall time (s)": None, "budget": None})
     return out
-
-
-def table_markdown(rows: list[dict]) -> str:
-    """A list of dicts as a Markdown table (None shown as an em dash, integers from 10,000 on
-    with thousands separators); display it with
-    ``IPython.display.Markdown``."""
-    if not rows:
-        return ""
-    cols = list(rows[0])
-
-    def fmt(v):
-        if v is None:
-            return "—"
-        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
-            return f"{v:,}"  # 74,000 but T = 1000
-        return str(v)
-
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- forget gate

@@ -9,14 +9,14 @@ imported, whose output carries two representations of every figure:
   VS Code (live Jupyter, Binder, a classroom);
 - ``text/html``: only the figure's ``<div>`` and the one ``Plotly.newPlot`` call, with
   **no** plotly.js and **no** MathJax inlined and nothing loaded from a CDN. Jupyter Book
-  picks this one (it skips the plotly mime type); ``lstm_edu.sphinxext`` serves plotly.js once
+  picks this one (it skips the plotly mime type); ``lstm_edu.book.sphinxext`` serves plotly.js once
   from the book's own ``_static`` on the pages that need it.
 
 The div id is derived from the figure's content, so re-running a notebook yields identical
 output (nbval and execution caches stay stable). Animations never start by themselves
 (``auto_play=False``): the reader presses Play.
 
-What it does not cover: building figures (``lstm_edu.viz``) or their look (``lstm_edu.theme``).
+What it does not cover: building figures (``lstm_edu.viz``) or their look (``lstm_edu.viz.theme``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from pathlib import Path
 
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
@@ -80,76 +81,15 @@ def figure_description(fig_dict: dict) -> str:
     return ". ".join(p for p in parts if p) or "Interactive figure"
 
 
-#: Page-level support for figures with controls, emitted with every such figure and run once
-#: per page:
-#:
-#: - plotly.js rejects the promise of an animation that a newer one interrupts (Pause, or a
-#:   slider click during Play) with ``undefined``, which the browser reports as an uncaught
-#:   error. That is plotly working as intended, so such rejections are marked handled.
-#: - plotly draws its sliders and buttons in SVG, which the keyboard cannot reach.
-#:   ``lstmEduKeys(id)`` adds native twins of them (``<button>``, ``<input type="range">``)
-#:   under the figure, doing exactly what the plotly control's step does; they stay visually
-#:   hidden until they take focus, and the native slider follows the plotly one.
-FIGURE_CONTROLS_SUPPORT = """<script>
-if (!window.lstmEduKeys) {
-  window.addEventListener("unhandledrejection", function (e) {
-    if (e.reason === undefined) { e.preventDefault(); }
-  });
-  var css = document.createElement("style");
-  css.textContent = ".lstm-edu-keys{position:absolute;width:1px;height:1px;overflow:hidden;"
-    + "clip:rect(0,0,0,0);white-space:nowrap}"
-    + ".lstm-edu-keys:focus-within{position:static;width:auto;height:auto;clip:auto;"
-    + "display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.25rem 0}";
-  document.head.appendChild(css);
-  window.lstmEduKeys = function (id) {
-    var gd = document.getElementById(id);
-    if (!gd || !window.Plotly || !gd.layout) { return; }
-    var run = function (item) { Plotly[item.method].apply(null, [gd].concat(item.args || [])); };
-    var bar = document.createElement("div");
-    bar.className = "lstm-edu-keys";
-    bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", "Figure controls");
-    (gd.layout.updatemenus || []).forEach(function (menu) {
-      (menu.buttons || []).forEach(function (item) {
-        var btn = document.createElement("button");
-        btn.type = "button";
-        btn.textContent = item.label;
-        btn.addEventListener("click", function () { run(item); });
-        bar.appendChild(btn);
-      });
-    });
-    var inputs = [];
-    (gd.layout.sliders || []).forEach(function (slider, k) {
-      var steps = slider.steps || [];
-      var label = document.createElement("label");
-      var input = document.createElement("input");
-      var name = (slider.currentvalue && slider.currentvalue.prefix) || "step";
-      label.textContent = name.replace(/[:=\\s]+$/, "") + " ";
-      input.type = "range"; input.min = 0; input.max = steps.length - 1; input.step = 1;
-      var show = function (i) {
-        input.value = i; input.setAttribute("aria-valuetext", steps[i].label);
-      };
-      show(slider.active || 0);
-      input.addEventListener("input", function () {
-        var i = Number(input.value), update = {};
-        show(i);
-        run(steps[i]);
-        update["sliders[" + k + "].active"] = i;
-        Plotly.relayout(gd, update);
-      });
-      inputs.push({show: show, steps: steps});
-      label.appendChild(input);
-      bar.appendChild(label);
-    });
-    gd.on("plotly_sliderchange", function (e) {
-      var k = (gd._fullLayout.sliders || []).indexOf(e.slider);
-      var i = e.slider ? e.slider.active : -1;
-      if (inputs[k] && i >= 0) { inputs[k].show(i); }
-    });
-    gd.parentNode.insertBefore(bar, gd.nextSibling);
-  };
-}
-</script>"""
+#: The book's static files (JavaScript, CSS), served from ``_static`` by the Sphinx extension.
+STATIC_DIR = Path(__file__).parent / "static"
+#: plotly's own bundled plotly.js, served once from the book's ``_static`` (and the export).
+PLOTLY_JS = Path(pio.__file__).parent.parent / "package_data" / "plotly.min.js"
+#: Page-level support for figures with controls (``static/figure_controls.js``, which says what
+#: it does), inlined with every such figure and run once per page.
+FIGURE_CONTROLS_SUPPORT = (
+    "<script>\n" + (STATIC_DIR / "figure_controls.js").read_text(encoding="utf-8") + "</script>"
+)
 
 
 def _has_controls(fig_dict: dict) -> bool:

@@ -3,7 +3,7 @@
 What it covers
 --------------
 - serves plotly's own bundled ``plotly.min.js`` once, from the book's ``_static``, and adds it
-  only to the pages that hold a figure (``lstm_edu.render`` emits divs without plotly.js);
+  only to the pages that hold a figure (``lstm_edu.book.render`` emits divs without plotly.js);
 - serves MathJax 3 from ``_static/mathjax`` (the files shipped by the ``sphinx-mathjax-offline``
   distribution) instead of Sphinx's CDN default;
 - tells myst-nb (through the ``myst_nb.mime_renderers`` entry point, ``PlotlyJsonInBook``) that
@@ -18,7 +18,7 @@ What it covers
   figure spacing).
 
 Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It has no options.
-What it does not cover: the figures themselves (``lstm_edu.render``, ``lstm_edu.viz``).
+What it does not cover: the figures themselves (``lstm_edu.book.render``, ``lstm_edu.viz``).
 """
 
 from __future__ import annotations
@@ -27,34 +27,23 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
-import plotly
+from lstm_edu.book.render import PLOTLY_JS, PLOTLY_MIME, STATIC_DIR
 
-from lstm_edu.render import PLOTLY_MIME
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 MATHJAX_DIST = "sphinx-mathjax-offline"
 #: The MathJax pieces the book loads: the tex-chtml component, its fonts, and the modules
 #: it may load on demand (TeX extensions, the menu, accessibility).
 MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
-#: The marker ``lstm_edu.render`` puts on every figure.
+#: The marker ``lstm_edu.book.render`` puts on every figure.
 FIGURE_MARKER = 'class="lstm-edu-figure"'
 #: docutils' role for a citation inside its ``role="list"`` container (deprecated in ARIA 1.2).
 BIBLIOENTRY = 'role="doc-biblioentry"'
-
-CSS = """\
-.lstm-edu-sr-only {
-  position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
-  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;
-}
-figure.lstm-edu-figure { margin: 1rem 0; }
-"""
 
 
 class PlotlyJsonInBook:
     """myst-nb mime plugin: the plotly JSON output renders to nothing in the book.
 
-    ``lstm_edu.render`` gives every figure a ``text/html`` twin that the book uses instead.
+    ``lstm_edu.book.render`` gives every figure a ``text/html`` twin that the book uses instead.
     """
 
     mime_priority_overrides = (("*", PLOTLY_MIME, None),)
@@ -86,7 +75,7 @@ def _copy_assets(app, exc) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PLOTLY_JS, static / "plotly.min.js")
-    (static / "lstm_edu.css").write_text(CSS, encoding="utf-8")
+    shutil.copytree(STATIC_DIR, static, dirs_exist_ok=True)   # the book's own CSS and JS
     src, dst = mathjax_dir(), static / "mathjax"
     for part in MATHJAX_PARTS:
         if (src / part).is_dir():

@@ -1,26 +1,25 @@
-"""A small training loop with callbacks, a history the figures can plot, and a live loss curve.
+"""A small training loop with callbacks and a history the figures can plot.
 
 What it covers
 --------------
 - ``fit(model, data, ...) -> History`` (and the ``Trainer`` class behind it): minibatch
   training of any model with ``params`` and ``loss_and_grads(x, y)`` (a
-  ``lstm_edu.heads.SequenceModel``), gradient-norm clipping, periodic evaluation, and stopping
+  ``lstm_edu.training.SequenceModel``), gradient-norm clipping, periodic evaluation, and stopping
   as soon as a target metric is reached. Deterministic: the same ``seed`` (and model seed)
   gives the same batches, the same updates, the same ``History`` (up to wall times).
 - Callbacks (minGPT's idea: the loop prints nothing; the notebook decides what to show).
   A callback is a function ``cb(trainer)`` called after every step, or an object with any of
   ``on_train_begin``, ``on_step_end``, ``on_eval_end``, ``on_train_end`` (each takes the
   trainer). Setting ``trainer.should_stop = True`` ends training after the current step.
-- ``LiveLossPlot``: a throttled live loss curve in a Jupyter kernel (an ipywidgets ``Output``
-  redrawn with a plain plotly figure); outside a kernel it draws nothing and costs nothing.
 - ``progress=True``: a ``tqdm.auto`` progress bar.
 
-What it does not cover: the model (``lstm_edu.heads``), the data (``lstm_edu.data``), the
-figures (``lstm_edu.train_plots``).
+What it does not cover: the model (``lstm_edu.training.model``), the data (``lstm_edu.data``),
+the figures (``lstm_edu.viz.plots``) and the live loss curve (``lstm_edu.viz.live.LiveLossPlot``,
+a callback for this loop).
 
 Example::
 
-    from lstm_edu.heads import build_model
+    from lstm_edu.training import build_model
     from lstm_edu.data import adding_problem
     model = build_model("lstm", input_size=2, hidden_size=32, seed=0)
     hist = fit(model, lambda rng, b: adding_problem(b, 50, rng), batch_size=32,
@@ -37,10 +36,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from lstm_edu.optim import Adam, clip_grad_norm, grad_norm
+from lstm_edu.training.optim import Adam, clip_grad_norm, grad_norm
 
-__all__ = ["History", "Trainer", "fit", "LiveLossPlot", "in_kernel", "batches_from_arrays",
-           "blas_threads"]
+__all__ = ["History", "Trainer", "fit", "batches_from_arrays", "blas_threads"]
 
 
 # --------------------------------------------------------------------------- history
@@ -129,14 +127,11 @@ def blas_threads(n: int | None):
     The book's models multiply small matrices (32 x 128) hundreds of times a second; there,
     BLAS threads cost more than they gain, and on a busy 2-core machine a thread spinning for
     a descheduled partner made training 3-8x slower (measured, ``benchmarks/README.md``).
-    Needs ``threadpoolctl``; without it this is a no-op.
     """
     if n is None:
         return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
     return threadpool_limits(limits=n, user_api="blas")
 
 
@@ -341,91 +336,3 @@ class Trainer:
 def fit(model, data, **kwargs) -> History:
     """Train ``model`` on ``data`` and return the ``History``; keywords as ``Trainer``."""
     return Trainer(model, data, **kwargs).run()
-
-
-# --------------------------------------------------------------------------- live plot
-
-
-def in_kernel() -> bool:
-    """True inside a running IPython kernel (Jupyter, Binder, nbclient), else False."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    ip = get_ipython()
-    return ip is not None and getattr(ip, "kernel", None) is not None
-
-
-class LiveLossPlot:
-    """Callback: a live loss curve in a Jupyter kernel, redrawn at most every ``interval`` s.
-
-    In a kernel it shows an ipywidgets ``Output`` and redraws a plain plotly figure
-    (``lstm_edu.train_plots.loss_curve``) into it; errors in drawing are shown inside the
-    ``Output`` instead of vanishing. At the end it closes the widget and, if ``show_final``,
-    displays the final figure as an ordinary output, so a static (kernel-free) book page keeps
-    the final curve and shows no dead widget. Outside a kernel it does nothing, except keep the
-    final figure in ``.figure``.
-    """
-
-    def __init__(self, interval: float = 1.0, metric: str | None = None, log_y: bool = True,
-                 show_final: bool = True, title: str | None = None):
-        self.interval = float(interval)
-        self.metric = metric
-        self.log_y = log_y
-        self.show_final = show_final
-        self.title = title
-        self.out = None
-        self.figure = None
-        self._last = 0.0
-        self.draws = 0
-
-    def _fig(self, history):
-        from lstm_edu.train_plots import loss_curve
-
-        return loss_curve(history, metric=self.metric, log_y=self.log_y, title=self.title)
-
-    def on_train_begin(self, trainer):
-        if not in_kernel():
-            return
-        try:
-            import ipywidgets as W
-            from IPython.display import display
-        except ImportError:
-            return
-        self.out = W.Output()
-        display(self.out)
-        self._last = 0.0
-
-    def _draw(self, trainer, force=False):
-        if self.out is None:
-            return
-        now = time.perf_counter()
-        if not force and now - self._last < self.interval:
-            return
-        self._last = now
-        from IPython.display import clear_output, display
-
-        with self.out:
-            try:
-                clear_output(wait=True)
-                display(self._fig(trainer.history))
-                self.draws += 1
-            except Exception as e:  # shown in the Output, not lost
-                print(f"LiveLossPlot: {type(e).__name__}: {e}")
-
-    def on_step_end(self, trainer):
-        self._draw(trainer)
-
-    def on_eval_end(self, trainer):
-        self._draw(trainer)
-
-    def on_train_end(self, trainer):
-        self.figure = self._fig(trainer.history)
-        if self.out is None:
-            return
-        from IPython.display import display
-
-        self.out.close()
-        self.out = None
-        if self.show_final:
-            display(self.figure)

@@ -5,28 +5,27 @@ What it covers
 - Forecasting a monthly series: ``lstm_forecast`` (train small LSTMs on windows of the past
   ``window`` months, on levels or month-to-month changes, and forecast recursively; averaged
   over seeds), ``naive_forecasts`` (last value, seasonal naive, seasonal naive + drift),
-  ``mae``, ``forecast_figure``; ``lines_figure`` for any few series on one axis, with
-  optional shaded spans (e.g. labelled anomalies) and marked points (e.g. flagged ones).
+  ``mae``.
 - ``KeepModel``: a training callback that keeps the trained model of a run whose function
-  returns only results (e.g. ``lstm_edu.experiments.adding_run``), to look inside it.
+  returns only results (e.g. ``lstm_edu.training.experiments.adding_run``), to look inside it.
 - Anomaly detection by forecasting: ``flag_anomalies`` (threshold on prediction errors,
   chosen on normal data) and ``precision_recall`` (point-wise, measured against labels).
 
-What it does not cover: training itself (``lstm_edu.train``), the data (``lstm_edu.data``).
+What it does not cover: training itself (``lstm_edu.training.trainer``), the data
+(``lstm_edu.data``), the figures (``lstm_edu.viz.plots.forecast_figure``, ``lines_figure``).
 Shapes: a series is 1-D ``(n,)``; model inputs are ``x (T, N, I)`` as everywhere in the book.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from lstm_edu.data import Standardizer, forecast, supervised_windows
-from lstm_edu.heads import build_model
-from lstm_edu.train import fit
+from lstm_edu.training.model import build_model
+from lstm_edu.training.trainer import fit
 
-__all__ = ["KeepModel", "lstm_forecast", "naive_forecasts", "mae", "forecast_figure",
-           "lines_figure", "flag_anomalies", "precision_recall"]
+__all__ = ["KeepModel", "lstm_forecast", "naive_forecasts", "mae", "flag_anomalies",
+           "precision_recall"]
 
 
 def _fit_one(series, window, hidden_size, steps, lr, seed):
@@ -79,49 +78,8 @@ def mae(pred, actual) -> float:
     return float(np.mean(np.abs(np.asarray(pred, float) - np.asarray(actual, float))))
 
 
-def forecast_figure(months, values, n_test: int, forecasts: dict,
-                    title: str = "12-month forecast") -> go.Figure:
-    """The series (``values`` labelled by ``months``) and each forecast ``{label: (n_test,)}``
-    drawn over the last ``n_test`` months; a shaded band marks the test period."""
-    fig = go.Figure(go.Scatter(x=list(months), y=list(values), mode="lines+markers",
-                               name="actual", line={"color": "#333", "width": 2},
-                               marker={"size": 4}))
-    test_months = list(months[-n_test:])
-    dashes = ["solid", "dash", "dot", "dashdot"]
-    for k, (label, f) in enumerate(forecasts.items()):
-        fig.add_trace(go.Scatter(x=test_months, y=list(np.asarray(f, float)), mode="lines",
-                                 name=label, line={"width": 2.5, "dash": dashes[k % 4]}))
-    fig.add_vrect(x0=test_months[0], x1=test_months[-1], fillcolor="grey", opacity=0.12,
-                  line_width=0, annotation_text="test (never seen in training)")
-    fig.update_layout(title=title, xaxis_title="month", yaxis_title="sales (thousand units)",
-                      height=420, legend={"orientation": "h", "y": -0.25})
-    return fig
-
-
-def lines_figure(x, series: dict, *, title: str = "", xtitle: str = "", ytitle: str = "",
-                 spans=(), marks=None, marks_label: str = "flagged") -> go.Figure:
-    """Each ``{label: y (n,)}`` in ``series`` as a line over ``x (n,)``; ``spans``: ``(x0, x1)``
-    pairs shaded in red; ``marks``: a boolean mask ``(n,)`` over ``x`` whose points on the first
-    series are drawn as markers."""
-    x = np.asarray(x)
-    fig = go.Figure()
-    for label, y in series.items():
-        fig.add_trace(go.Scatter(x=x, y=np.asarray(y, float), mode="lines", name=label,
-                                 line={"width": 1.5}))
-    for x0, x1 in spans:
-        fig.add_vrect(x0=x0, x1=x1, fillcolor="red", opacity=0.15, line_width=0)
-    if marks is not None:
-        m = np.asarray(marks, bool)
-        first = np.asarray(next(iter(series.values())), float)
-        fig.add_trace(go.Scatter(x=x[m], y=first[m], mode="markers", name=marks_label,
-                                 marker={"size": 5, "color": "red", "symbol": "x"}))
-    fig.update_layout(title=title, xaxis_title=xtitle, yaxis_title=ytitle, height=380,
-                      legend={"orientation": "h", "y": -0.25})
-    return fig
-
-
 class KeepModel:
-    """Callback for ``lstm_edu.train``: at the end of training, ``self.model`` is the trained
+    """Callback for ``lstm_edu.training.fit``: at the end of training, ``self.model`` is the trained
     model (``trainer.model``). Example: ``k = KeepModel(); adding_run(..., callbacks=[k])``."""
 
     def __init__(self):

@@ -1,0 +1,26 @@
+"""Training recurrent models: losses, heads, the model that joins them, optimizers, the loop.
+
+What it covers
+--------------
+==================  =========================================================================
+``losses``          ``mse``, ``cross_entropy``: ``(loss, dloss/dprediction)``
+``heads``           ``LinearHead``, ``SoftmaxHead``: readouts with forward and backward
+``model``           ``SequenceModel`` (core + head + loss), ``build_model``, ``sample``
+``optim``           ``SGD``, ``Adam``, ``clip_grad_norm``, ``grad_norm``
+``trainer``         ``fit`` / ``Trainer`` (callbacks, evaluation, early stop) and ``History``
+``experiments``     the paper reproductions the chapters call in one line
+``apps``            forecasting and anomaly-detection helpers of the applications chapters
+==================  =========================================================================
+
+What it does not cover: the recurrent cores (``lstm_edu.LSTM``, ``RNN``, ``GRU``,
+``lstm_edu.variants``), the data (``lstm_edu.data``), figures of training (``lstm_edu.viz``).
+Nothing here imports plotly.
+"""
+
+from lstm_edu.training.losses import cross_entropy, mse
+from lstm_edu.training.model import SequenceModel, build_model, sample
+from lstm_edu.training.optim import SGD, Adam, clip_grad_norm, grad_norm
+from lstm_edu.training.trainer import History, Trainer, fit
+
+__all__ = ["mse", "cross_entropy", "SequenceModel", "build_model", "sample", "SGD", "Adam",
+           "clip_grad_norm", "grad_norm", "History", "Trainer", "fit"]
