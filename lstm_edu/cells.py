@@ -32,7 +32,14 @@ GRU::
     n =    tanh(W_in x + b_in + r * (W_hn h_prev + b_hn))
     h = (1 - z) * n + z * h_prev
 
-Not covered here: sequences, validation of inputs, multi-layer or bidirectional cells.
+Reference sequence loops (CS231n's ``rnn_forward`` looping ``rnn_step_forward``):
+``lstm_forward(x, h0, c0, params) -> (h, c, caches)`` and ``lstm_backward(dh, caches, dc_last)``,
+and the same pairs for the RNN (``rnn_forward``/``rnn_backward``) and the GRU. They are the one
+reference path shared by the tests, the book's tracer and chapter 4: a loop over the step
+functions above, with no tricks. Shapes: ``x (T, B, I)``, ``h, c (T, B, H)``, ``h0, c0 (B, H)``.
+
+Not covered here: validation of inputs, multi-layer or bidirectional cells (``lstm_edu.LSTM``
+and the other classes check their inputs, then run a faster loop tested equal to these).
 """
 
 import numpy as np
@@ -51,6 +58,12 @@ __all__ = [
     "rnn_step_backward",
     "gru_step_forward",
     "gru_step_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "rnn_forward",
+    "rnn_backward",
+    "gru_forward",
+    "gru_backward",
 ]
 
 
@@ -163,3 +176,85 @@ def gru_step_backward(dh, cache):
         "bias_hh": dah.sum(axis=0),
     }
     return dx, dh_prev, dparams
+
+
+# ------------------------------------------------------------------------ reference sequence loops
+def _add(total, part):
+    """Accumulate a step's parameter gradients into ``total`` (or start it)."""
+    if total is None:
+        return {k: v.copy() for k, v in part.items()}
+    for k, v in part.items():
+        total[k] += v
+    return total
+
+
+def lstm_forward(x, h0, c0, params):
+    """The LSTM over a sequence, one ``lstm_step_forward`` per step.
+
+    x (T, B, I); h0, c0 (B, H). Returns h (T, B, H), c (T, B, H) and the list of T step caches.
+    """
+    h_t, c_t, hs, cs, caches = h0, c0, [], [], []
+    for x_t in x:
+        h_t, c_t, cache = lstm_step_forward(x_t, h_t, c_t, params)
+        hs.append(h_t)
+        cs.append(c_t)
+        caches.append(cache)
+    return np.stack(hs), np.stack(cs), caches
+
+
+def lstm_backward(dh, caches, dc_last=None):
+    """BPTT over ``lstm_forward``'s caches, one ``lstm_step_backward`` per step, last step first.
+
+    dh: dL/dh_t from the loss at every step (T, B, H); dc_last: extra dL/dc_T (B, H) or None.
+    Returns dx (T, B, I), dh0 (B, H), dc0 (B, H) and dparams (summed over steps).
+    """
+    dh_next = np.zeros_like(dh[0])                 # dL/dh_t arriving from step t + 1
+    dc_next = np.zeros_like(dh[0]) if dc_last is None else dc_last
+    dxs, dparams = [], None
+    for t in reversed(range(len(caches))):
+        dx, dh_next, dc_next, step = lstm_step_backward(dh[t] + dh_next, dc_next, caches[t])
+        dxs.append(dx)
+        dparams = _add(dparams, step)
+    return np.stack(dxs[::-1]), dh_next, dc_next, dparams
+
+
+def rnn_forward(x, h0, params):
+    """The tanh RNN over a sequence: x (T, B, I), h0 (B, H) -> h (T, B, H), caches."""
+    h_t, hs, caches = h0, [], []
+    for x_t in x:
+        h_t, cache = rnn_step_forward(x_t, h_t, params)
+        hs.append(h_t)
+        caches.append(cache)
+    return np.stack(hs), caches
+
+
+def rnn_backward(dh, caches):
+    """BPTT over ``rnn_forward``'s caches: dh (T, B, H) -> dx (T, B, I), dh0 (B, H), dparams."""
+    dh_next = np.zeros_like(dh[0])
+    dxs, dparams = [], None
+    for t in reversed(range(len(caches))):
+        dx, dh_next, step = rnn_step_backward(dh[t] + dh_next, caches[t])
+        dxs.append(dx)
+        dparams = _add(dparams, step)
+    return np.stack(dxs[::-1]), dh_next, dparams
+
+
+def gru_forward(x, h0, params):
+    """The GRU over a sequence: x (T, B, I), h0 (B, H) -> h (T, B, H), caches."""
+    h_t, hs, caches = h0, [], []
+    for x_t in x:
+        h_t, cache = gru_step_forward(x_t, h_t, params)
+        hs.append(h_t)
+        caches.append(cache)
+    return np.stack(hs), caches
+
+
+def gru_backward(dh, caches):
+    """BPTT over ``gru_forward``'s caches: dh (T, B, H) -> dx (T, B, I), dh0 (B, H), dparams."""
+    dh_next = np.zeros_like(dh[0])
+    dxs, dparams = [], None
+    for t in reversed(range(len(caches))):
+        dx, dh_next, step = gru_step_backward(dh[t] + dh_next, caches[t])
+        dxs.append(dx)
+        dparams = _add(dparams, step)
+    return np.stack(dxs[::-1]), dh_next, dparams

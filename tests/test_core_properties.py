@@ -1,7 +1,7 @@
 """Properties of the fast sequence loops, checked over many shapes and seeds with hypothesis.
 
-- The fast LSTM/RNN/GRU forward and backward equal the readable step functions of
-  ``lstm_edu.cells`` looped over time (the reference the book shows).
+- The fast LSTM/RNN/GRU forward and backward equal ``lstm_edu.cells``' reference loops over
+  the readable step functions (the reference the book shows).
 - Shapes and dtypes of everything; float32 stays float32.
 - No overflow warning and sane values at huge pre-activations.
 - Same seed, same numbers; params are read on every call.
@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from lstm_edu import GRU, LSTM, RNN
 from lstm_edu.activations import sigmoid, tanh
 from lstm_edu.cells import (
-    gru_step_backward,
-    gru_step_forward,
-    lstm_step_backward,
-    lstm_step_forward,
-    rnn_step_backward,
-    rnn_step_forward,
+    gru_backward,
+    gru_forward,
+    lstm_backward,
+    lstm_forward,
+    rnn_backward,
+    rnn_forward,
 )
 
 dims = st.tuples(st.integers(1, 6), st.integers(1, 4), st.integers(1, 4), st.integers(1, 5))
@@ -42,40 +42,19 @@ def data(shape, seed, dtype=np.float64, scale=1.0):
 
 
 def loop_lstm(params, x, h0, c0, dh, dc_last):
-    """Forward and backward by looping cells.lstm_step_*: the book's reference."""
-    h, c, caches, hs, cs = h0, c0, [], [], []
-    for x_t in x:
-        h, c, cache = lstm_step_forward(x_t, h, c, params)
-        hs.append(h)
-        cs.append(c)
-        caches.append(cache)
-    grads = {k: np.zeros_like(v) for k, v in params.items()}
-    dxs = [None] * len(x)
-    dh_next, dc_next = np.zeros_like(h0), dc_last
-    for t in reversed(range(len(x))):
-        dxs[t], dh_next, dc_next, dp = lstm_step_backward(dh[t] + dh_next, dc_next, caches[t])
-        for k in grads:
-            grads[k] += dp[k]
-    grads.update(x=np.stack(dxs), h0=dh_next, c0=dc_next)
+    """Forward and backward by the reference loops over cells.lstm_step_* (the book's path)."""
+    h, c, caches = lstm_forward(x, h0, c0, params)
+    dx, dh0, dc0, grads = lstm_backward(dh, caches, dc_last)
+    grads.update(x=dx, h0=dh0, c0=dc0)
     gates = {g: np.stack([cache[g] for cache in caches]) for g in "ifgo"}
-    return np.stack(hs), np.stack(cs), gates, grads
+    return h, c, gates, grads
 
 
-def loop_rnn_or_gru(step_forward, step_backward, params, x, h0, dh):
-    h, caches, hs = h0, [], []
-    for x_t in x:
-        h, cache = step_forward(x_t, h, params)
-        hs.append(h)
-        caches.append(cache)
-    grads = {k: np.zeros_like(v) for k, v in params.items()}
-    dxs = [None] * len(x)
-    dh_next = np.zeros_like(h0)
-    for t in reversed(range(len(x))):
-        dxs[t], dh_next, dp = step_backward(dh[t] + dh_next, caches[t])
-        for k in grads:
-            grads[k] += dp[k]
-    grads.update(x=np.stack(dxs), h0=dh_next)
-    return np.stack(hs), caches, grads
+def loop_rnn_or_gru(seq_forward, seq_backward, params, x, h0, dh):
+    h, caches = seq_forward(x, h0, params)
+    dx, dh0, grads = seq_backward(dh, caches)
+    grads.update(x=dx, h0=dh0)
+    return h, caches, grads
 
 
 def assert_close(a, b, rtol=1e-12):
@@ -107,7 +86,7 @@ def test_fast_rnn_equals_looped_cells(shape, seed):
     model = RNN(shape[2], shape[3], seed=seed)
     trace = model.forward(x, h0)
     grads = model.backward(trace, dh)
-    h, caches, ref = loop_rnn_or_gru(rnn_step_forward, rnn_step_backward, model.params, x, h0, dh)
+    h, caches, ref = loop_rnn_or_gru(rnn_forward, rnn_backward, model.params, x, h0, dh)
     assert_close(trace.h, h)
     assert_close(trace.gates["a"], np.stack([cache["a"] for cache in caches]))
     assert set(grads) == set(ref)
@@ -122,7 +101,7 @@ def test_fast_gru_equals_looped_cells(shape, seed):
     model = GRU(shape[2], shape[3], seed=seed)
     trace = model.forward(x, h0)
     grads = model.backward(trace, dh)
-    h, caches, ref = loop_rnn_or_gru(gru_step_forward, gru_step_backward, model.params, x, h0, dh)
+    h, caches, ref = loop_rnn_or_gru(gru_forward, gru_backward, model.params, x, h0, dh)
     assert_close(trace.h, h)
     for g in "rzn":
         assert_close(trace.gates[g], np.stack([cache[g] for cache in caches]))
