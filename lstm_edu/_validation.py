@@ -118,34 +118,44 @@ def check_grad_output(value, name, shape, dtype, what):
     return arr
 
 
-def param_shapes(n_gates, input_size, hidden_size):
-    """Expected ``{name: (shape, description)}`` of the torch-layout parameters."""
+PARAM_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def param_shapes(n_gates, input_size, hidden_size, extra=()):
+    """Expected ``{name: (shape, description)}`` of the torch-layout parameters.
+
+    ``extra``: names of additional per-unit vectors of shape ``(H,)`` (an LSTM variant's
+    peephole weights). The one home of the models' parameter shapes.
+    """
     g, i, h = n_gates, input_size, hidden_size
     pre = f"{g}H" if g > 1 else "H"
-    return {
+    shapes = {
         "weight_ih": ((g * h, i), f"({pre}, I)"),
         "weight_hh": ((g * h, h), f"({pre}, H)"),
         "bias_ih": ((g * h,), f"({pre},)"),
         "bias_hh": ((g * h,), f"({pre},)"),
     }
+    shapes.update({name: ((h,), "(H,)") for name in extra})
+    return shapes
 
 
-def check_param_keys(params, name="params"):
+def check_param_keys(params, name="params", extra=()):
+    """``params`` is a dict with exactly the torch-layout keys (plus ``extra``)."""
     if not isinstance(params, dict):
         raise TypeError(f"{name}: expected a dict of arrays, got {type(params).__name__}")
-    expected = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    expected = PARAM_NAMES + tuple(extra)
     missing = [k for k in expected if k not in params]
-    extra = sorted(str(k) for k in params if k not in expected)
-    if missing or extra:
+    unexpected = sorted(str(k) for k in params if k not in expected)
+    if missing or unexpected:
         raise ValueError(
             f"{name}: expected exactly the keys {list(expected)}, got missing keys {missing} "
-            f"and unexpected keys {extra}"
+            f"and unexpected keys {unexpected}"
         )
 
 
-def infer_sizes(params, n_gates, name="params"):
+def infer_sizes(params, n_gates, name="params", extra=()):
     """(input_size, hidden_size, dtype) from torch-layout parameter arrays, all checked."""
-    check_param_keys(params, name)
+    check_param_keys(params, name, extra)
     arrays = {k: np.asarray(v) for k, v in params.items()}
     for key, arr in arrays.items():
         if arr.dtype not in SUPPORTED_DTYPES:
@@ -162,15 +172,15 @@ def infer_sizes(params, n_gates, name="params"):
             f"number of rows divisible by {n_gates}, got shape {w_ih.shape}"
         )
     hidden_size, input_size = w_ih.shape[0] // n_gates, w_ih.shape[1]
-    check_params(arrays, n_gates, input_size, hidden_size, w_ih.dtype, name)
+    check_params(arrays, n_gates, input_size, hidden_size, w_ih.dtype, name, extra)
     return input_size, hidden_size, w_ih.dtype
 
 
-def check_params(params, n_gates, input_size, hidden_size, dtype, name="params"):
+def check_params(params, n_gates, input_size, hidden_size, dtype, name="params", extra=()):
     """Shapes, dtype and finiteness of the current parameters (cheap; run once per call)."""
-    for key, (shape, desc) in param_shapes(n_gates, input_size, hidden_size).items():
+    for key, (shape, desc) in param_shapes(n_gates, input_size, hidden_size, extra).items():
         if key not in params:
-            check_param_keys(params, name)
+            check_param_keys(params, name, extra)
         arr = params[key]
         if not isinstance(arr, np.ndarray):
             raise TypeError(f"{name}['{key}']: expected a numpy array, got {type(arr).__name__}")

@@ -40,12 +40,18 @@ class TraceRepr:
 class RecurrentParams:
     """Sizes, dtype and torch-layout parameters of a one-layer recurrent model.
 
-    Subclasses set ``n_gates`` (LSTM 4, GRU 3, RNN 1). Parameters are drawn like PyTorch's
-    default: every entry uniform in (-1/sqrt(H), 1/sqrt(H)), from ``np.random.default_rng(seed)``
-    in the order weight_ih, weight_hh, bias_ih, bias_hh (float64 draws, then cast to ``dtype``).
+    Subclasses set ``n_gates`` (LSTM 4, GRU 3, RNN 1), ``gate_names`` (the gate blocks of the
+    weight rows, in order: the one place a model's gate order is declared) and, if the model
+    has per-unit vectors besides the four torch tensors, ``extra_params`` (names of ``(H,)``
+    arrays, e.g. an LSTM variant's peepholes). Parameters are drawn like PyTorch's default:
+    every entry uniform in (-1/sqrt(H), 1/sqrt(H)), from ``np.random.default_rng(seed)`` in the
+    order weight_ih, weight_hh, bias_ih, bias_hh, then the extras (float64 draws, then cast to
+    ``dtype``). ``seed=None`` draws fresh numbers.
     """
 
     n_gates = 1
+    gate_names: tuple = ()
+    extra_params: tuple = ()
 
     def __init__(self, input_size, hidden_size, seed=None, dtype=np.float64):
         self.input_size = check_size(input_size, "input_size")
@@ -53,35 +59,41 @@ class RecurrentParams:
         self.dtype = check_model_dtype(dtype)
         rng = np.random.default_rng(seed)
         bound = 1.0 / np.sqrt(self.hidden_size)
-        self.params = {
-            key: rng.uniform(-bound, bound, size=shape).astype(self.dtype)
-            for key, (shape, _) in param_shapes(
-                self.n_gates, self.input_size, self.hidden_size
-            ).items()
-        }
+        self.params = {key: rng.uniform(-bound, bound, size=shape).astype(self.dtype)
+                       for key, (shape, _) in self._param_shapes().items()}
 
     @classmethod
-    def from_params(cls, params):
-        """A model holding copies of ``params`` (torch layout); sizes inferred, dtype kept."""
-        input_size, hidden_size, dtype = infer_sizes(params, cls.n_gates)
+    def from_params(cls, params, **config):
+        """A model holding copies of ``params`` (torch layout); sizes inferred, dtype kept.
+
+        ``config``: what a subclass needs besides the arrays (``LSTMVariant``: ``variant``).
+        """
         model = cls.__new__(cls)
-        model.input_size, model.hidden_size, model.dtype = input_size, hidden_size, dtype
-        model.params = {key: np.array(params[key], dtype=dtype, copy=True)
-                        for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+        model._configure(**config)
+        model.input_size, model.hidden_size, model.dtype = infer_sizes(
+            params, model.n_gates, extra=model.extra_params)
+        model.params = {key: np.array(params[key], dtype=model.dtype, copy=True)
+                        for key in model._param_shapes()}
         return model
+
+    def _configure(self):
+        """Set what ``from_params`` needs before the arrays are read (nothing, here)."""
+
+    def _param_shapes(self):
+        return param_shapes(self.n_gates, self.input_size, self.hidden_size, self.extra_params)
 
     @property
     def num_params(self):
-        """Number of scalar parameters: G(IH + H^2) + 2GH for G gate blocks."""
-        g, i, h = self.n_gates, self.input_size, self.hidden_size
-        return g * (i * h + h * h) + 2 * g * h
+        """Number of scalar parameters: G(IH + H^2) + 2GH for G gate blocks (+ extras)."""
+        return sum(int(np.prod(shape)) for shape, _ in self._param_shapes().values())
 
     def __repr__(self):
         return (f"{type(self).__name__}(input_size={self.input_size}, "
                 f"hidden_size={self.hidden_size}, dtype={self.dtype})")
 
     def _check_params(self):
-        check_params(self.params, self.n_gates, self.input_size, self.hidden_size, self.dtype)
+        check_params(self.params, self.n_gates, self.input_size, self.hidden_size, self.dtype,
+                     extra=self.extra_params)
 
     def _forward_inputs(self, x, **states):
         """Check one forward call: x (T, B, I), then each initial state (B, H) or None (zeros),

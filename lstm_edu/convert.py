@@ -26,26 +26,18 @@ Not covered: multi-layer or bidirectional stacks (``_l1``, ``_reverse`` keys), K
 
 import numpy as np
 
+from lstm_edu._validation import PARAM_NAMES, infer_sizes
+from lstm_edu.lstm import LSTM
+
 __all__ = ["to_torch_state_dict", "from_torch_state_dict", "to_keras", "from_keras"]
 
-_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+_NAMES = PARAM_NAMES
 
 
 def _sizes(params):
-    """(I, H) of an LSTM params dict, with every shape checked."""
-    for n in _NAMES:
-        if n not in params:
-            raise ValueError(f"params is missing {n!r}")
-    G4H, I = np.shape(params["weight_ih"])  # noqa: E741 (the book's letters)
-    if G4H % 4:
-        raise ValueError(f"weight_ih has {G4H} rows, expected 4*H (gate blocks i, f, g, o)")
-    H = G4H // 4
-    expected = {"weight_ih": (4 * H, I), "weight_hh": (4 * H, H),
-                "bias_ih": (4 * H,), "bias_hh": (4 * H,)}
-    for n, s in expected.items():
-        if np.shape(params[n]) != s:
-            raise ValueError(f"params[{n!r}] has shape {np.shape(params[n])}, expected {s}")
-    return I, H
+    """(I, H) of an LSTM params dict, every shape and dtype checked (``lstm_edu._validation``)."""
+    input_size, hidden_size, _ = infer_sizes(params, LSTM.n_gates)
+    return input_size, hidden_size
 
 
 def to_torch_state_dict(params):

@@ -60,6 +60,7 @@ class GRU(RecurrentParams):
     """
 
     n_gates = 3
+    gate_names = ("r", "z", "n")
 
     def forward(self, x, h0=None):
         """x (T, B, I); h0 (B, H) or None (zeros). Returns a ``GRUTrace``."""

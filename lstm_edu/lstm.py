@@ -80,6 +80,7 @@ class LSTM(RecurrentParams):
     """
 
     n_gates = 4
+    gate_names = ("i", "f", "g", "o")
 
     def forward(self, x, h0=None, c0=None):
         """x (T, B, I); h0, c0 (B, H) or None (zeros). Returns an ``LSTMTrace``."""

@@ -38,24 +38,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstm_edu._validation import check_grad_output
 from lstm_edu.activations import sigmoid
+from lstm_edu.base import RecurrentParams, TraceRepr
+from lstm_edu.lstm import LSTM
 
 __all__ = ["LSTMVariant", "VariantTrace", "VARIANT_GATES", "VARIANTS", "set_forget_bias",
            "set_gate_bias"]
 
 VARIANT_GATES = {
-    "full": ("i", "f", "g", "o"),
+    "full": LSTM.gate_names,
     "nfg": ("i", "g", "o"),
     "nog": ("i", "f", "g"),
     "cifg": ("i", "g", "o"),
-    "peephole": ("i", "f", "g", "o"),
+    "peephole": LSTM.gate_names,
 }
 VARIANTS = tuple(VARIANT_GATES)
 _PEEPS = ("peephole_i", "peephole_f", "peephole_o")
 
 
-@dataclass
-class VariantTrace:
+@dataclass(repr=False)
+class VariantTrace(TraceRepr):
     """Everything the forward pass computed, kept for backward and for plots.
 
     h, c: ``(T, B, H)``.  gates: dict of post-activation gate values ``(T, B, H)``; for
@@ -70,85 +73,42 @@ class VariantTrace:
     gates: dict = field(default_factory=dict)
 
 
-class LSTMVariant:
-    """One-layer LSTM variant; see the module docstring for the variants and their equations."""
+class LSTMVariant(RecurrentParams):
+    """One-layer LSTM variant; see the module docstring for the variants and their equations.
 
-    def __init__(self, input_size: int, hidden_size: int, variant: str = "full", seed: int = 0,
-                 dtype=np.float64):
-        if variant not in VARIANT_GATES:
-            raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
-        for name, v in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if not (isinstance(v, (int, np.integer)) and v > 0):
-                raise ValueError(f"{name} must be a positive int, got {v!r}")
-        self.variant = variant
-        G = len(VARIANT_GATES[variant])
-        H, I = hidden_size, input_size  # noqa: E741 (the book's letters)
-        rng = np.random.default_rng(seed)
-        k = 1.0 / np.sqrt(H)  # torch.nn.LSTM's init: U(-1/sqrt(H), 1/sqrt(H))
-        shapes = {"weight_ih": (G * H, I), "weight_hh": (G * H, H),
-                  "bias_ih": (G * H,), "bias_hh": (G * H,)}
-        if variant == "peephole":
-            shapes.update({p: (H,) for p in _PEEPS})
-        self.params = {n: rng.uniform(-k, k, s).astype(dtype) for n, s in shapes.items()}
+    ``LSTMVariant(input_size, hidden_size, variant="full", seed=None, dtype=np.float64)``, on the
+    same base as ``lstm_edu.LSTM`` (``lstm_edu.base.RecurrentParams``): the same checks and
+    errors, the same initialization, ``from_params(params, variant=...)`` copies the arrays.
+    """
+
+    def __init__(self, input_size, hidden_size, variant="full", seed=None, dtype=np.float64):
+        self._configure(variant)
+        super().__init__(input_size, hidden_size, seed=seed, dtype=dtype)
 
     @classmethod
-    def from_params(cls, params: dict, variant: str = "full") -> "LSTMVariant":
-        """Build from a params dict (arrays are used as given, not copied)."""
+    def from_params(cls, params, variant="full"):
+        """A variant holding copies of ``params`` (its layout); sizes inferred, dtype kept."""
+        return super().from_params(params, variant=variant)
+
+    def _configure(self, variant="full"):
         if variant not in VARIANT_GATES:
-            raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
-        G = len(VARIANT_GATES[variant])
-        GH, I = np.shape(params["weight_ih"])  # noqa: E741 (the book's letters)
-        if GH % G:
-            raise ValueError(f"weight_ih has {GH} rows, not a multiple of {G} gates")
-        H = GH // G
-        self = cls.__new__(cls)
+            raise ValueError(f"variant: expected one of {VARIANTS}, got {variant!r}")
         self.variant = variant
-        expected = {"weight_ih": (G * H, I), "weight_hh": (G * H, H),
-                    "bias_ih": (G * H,), "bias_hh": (G * H,)}
-        if variant == "peephole":
-            expected.update({p: (H,) for p in _PEEPS})
-        for n, s in expected.items():
-            if n not in params:
-                raise ValueError(f"params is missing {n!r} (variant {variant!r})")
-            if np.shape(params[n]) != s:
-                raise ValueError(f"params[{n!r}] has shape {np.shape(params[n])}, expected {s}")
-        self.params = {n: np.asarray(params[n]) for n in expected}
-        return self
-
-    @property
-    def gate_names(self) -> tuple:
-        return VARIANT_GATES[self.variant]
-
-    @property
-    def hidden_size(self) -> int:
-        return self.params["weight_hh"].shape[1]
-
-    @property
-    def input_size(self) -> int:
-        return self.params["weight_ih"].shape[1]
+        self.gate_names = VARIANT_GATES[variant]
+        self.n_gates = len(self.gate_names)
+        self.extra_params = _PEEPS if variant == "peephole" else ()
 
     def __repr__(self):
-        n = sum(v.size for v in self.params.values())
         return (f"LSTMVariant({self.input_size}, {self.hidden_size}, variant={self.variant!r}, "
-                f"params={n})")
+                f"params={self.num_params})")
 
     # ------------------------------------------------------------------ forward
     def forward(self, x, h0=None, c0=None) -> VariantTrace:
         """x ``(T, B, I)``; h0, c0 ``(B, H)`` or None (zeros) -> ``VariantTrace``."""
-        p = self.params
-        dtype = p["weight_hh"].dtype
-        x = np.asarray(x, dtype=dtype)
-        if x.ndim != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"x must have shape (T, B, {self.input_size}), got {x.shape}")
-        if not np.all(np.isfinite(x)):
-            raise ValueError("x contains NaN or inf")
+        x, h0, c0 = self._forward_inputs(x, h0=h0, c0=c0)
+        p, dtype = self.params, self.dtype
         T, B, _ = x.shape
         H = self.hidden_size
-        h0 = np.zeros((B, H), dtype) if h0 is None else np.asarray(h0, dtype)
-        c0 = np.zeros((B, H), dtype) if c0 is None else np.asarray(c0, dtype)
-        for name, v in (("h0", h0), ("c0", c0)):
-            if v.shape != (B, H):
-                raise ValueError(f"{name} must have shape {(B, H)}, got {v.shape}")
         names = self.gate_names
         k = {g: j for j, g in enumerate(names)}  # block index of each gate
         peep = self.variant == "peephole"
@@ -200,9 +160,7 @@ class LSTMVariant:
         p = self.params
         x, hs, cs, G_ = trace.x, trace.h, trace.c, trace.gates
         T, B, H = hs.shape
-        dh = np.asarray(dh, dtype=hs.dtype)
-        if dh.shape != hs.shape:
-            raise ValueError(f"dh must have shape {hs.shape}, got {dh.shape}")
+        dh = check_grad_output(dh, "dh", hs.shape, hs.dtype, "(T, B, H)")
         names = self.gate_names
         k = {g: j for j, g in enumerate(names)}
         peep = self.variant == "peephole"
@@ -272,9 +230,9 @@ def set_gate_bias(model, gate: str, value: float) -> None:
     """Set the bias gate ``gate`` sees to ``value``, in place: its block of ``bias_ih`` becomes
     ``value``, of ``bias_hh`` 0. Works for ``lstm_edu.LSTM`` (torch layout i, f, g, o) and any
     ``LSTMVariant`` (blocks in the order of its ``gate_names``)."""
-    names = getattr(model, "gate_names", ("i", "f", "g", "o"))
+    names = model.gate_names
     if gate not in names:
-        raise ValueError(f"gate must be one of {names} for this model, got {gate!r}")
+        raise ValueError(f"gate: expected one of {names} for this model, got {gate!r}")
     H = model.params["weight_hh"].shape[1]
     j = names.index(gate)
     model.params["bias_ih"][j * H:(j + 1) * H] = value
@@ -289,7 +247,7 @@ def set_forget_bias(model, value: float) -> None:
     Works for ``lstm_edu.LSTM`` (torch layout i, f, g, o) and any ``LSTMVariant`` with a
     forget gate; raises ``ValueError`` for ``nfg`` and ``cifg``, which have none of their own.
     """
-    names = getattr(model, "gate_names", ("i", "f", "g", "o"))
+    names = model.gate_names
     if "f" not in names:
         raise ValueError(f"this model has no forget gate of its own (gates {names})")
     set_gate_bias(model, "f", value)

@@ -83,7 +83,7 @@ def test_set_forget_bias_on_core_and_variant():
 def test_bad_input():
     with pytest.raises(ValueError, match="variant"):
         LSTMVariant(2, 3, "gru")
-    with pytest.raises(ValueError, match=r"\(T, B, 2\)"):
+    with pytest.raises(ValueError, match=r"x: expected .*\(T, B, I=2\)"):
         LSTMVariant(2, 3).forward(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="NaN"):
         LSTMVariant(2, 3).forward(np.full((2, 1, 2), np.nan))
@@ -97,3 +97,21 @@ def test_large_preactivations_do_not_overflow():
     with np.errstate(over="raise", invalid="raise"):
         tr = m.forward(np.full((3, 2, 2), 1e6))
     assert np.all(np.isfinite(tr.h))
+
+
+def test_from_params_copies_and_checks_like_the_core():
+    params = LSTMVariant(2, 3, "peephole", seed=0).params
+    v = LSTMVariant.from_params(params, variant="peephole")
+    params["peephole_i"][:] = 99.0                   # the caller's arrays are not shared
+    assert not np.any(v.params["peephole_i"] == 99.0)
+    with pytest.raises(ValueError, match=r"params: expected exactly the keys .*peephole_o"):
+        LSTMVariant.from_params({k: p for k, p in params.items() if k != "peephole_o"},
+                                variant="peephole")
+    with pytest.raises(ValueError, match=r"h0: expected .*\(2, 3\)"):
+        v.forward(np.zeros((4, 2, 2)), h0=np.zeros((3, 3)))
+
+
+def test_default_seed_draws_fresh_parameters():
+    a, b = LSTMVariant(2, 3, "cifg"), LSTMVariant(2, 3, "cifg")
+    assert not np.allclose(a.params["weight_hh"], b.params["weight_hh"])
+    assert a.num_params == sum(p.size for p in a.params.values()) == 3 * (2 * 3 + 9 + 6)

@@ -176,10 +176,11 @@ def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
 
     ``results``: ``RunResult`` objects or their ``to_dict()`` (as in a precomputed JSON).
     Columns: ``T``, ``model``, ``paper`` (sequences, H&S 1997, LSTM only), ``this book``
-    (median sequences to test MSE < 0.01 over solved seeds), ``solved`` ("k/n seeds"),
+    (median sequences to test MSE < 0.01 over solved seeds), ``solved`` and ``seeds``
+    (counts, as numbers),
     ``final test MSE`` (median), ``wall time (s)`` (median), ``budget``.
     With ``paper_only_rows``, the paper's lengths not run here (T=500, 1000) get a row with
-    ``solved = "not run"``, so the table does not hide them.
+    ``seeds = 0`` (not run), so the table does not hide them.
     """
     rows = {}
     for r in results:
@@ -193,7 +194,8 @@ def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
             "model": cell.upper(),
             "paper": PAPER_ADDING.get(T) if cell == "lstm" else None,
             "this book": int(np.median(solved)) if solved else None,
-            "solved": f"{len(solved)}/{len(ds)} seeds",
+            "solved": len(solved),
+            "seeds": len(ds),
             "final test MSE": round(float(np.median([d["final"] for d in ds])), 4),
             "wall time (s)": round(float(np.median([d["wall_time"] for d in ds])), 1),
             "budget": ds[0]["settings"]["max_sequences"],
@@ -202,7 +204,7 @@ def paper_vs_book(results, paper_only_rows: bool = True) -> list[dict]:
         for T, n in PAPER_ADDING.items():
             if (T, "lstm") not in rows:
                 out.append({"T": T, "model": "LSTM", "paper": n, "this book": None,
-                            "solved": "not run", "final test MSE": None,
+                            "solved": None, "seeds": 0, "final test MSE": None,
                             "wall time (s)": None, "budget": None})
     return out
 
@@ -215,7 +217,8 @@ def forget_gate_effect(T: int = 100, *, seeds=(0,), max_sequences: int = 20_000,
     """Forget bias 0 vs 1 vs no forget gate on ``task`` (default ``recall_marked`` with a
     marker on 20% of the steps: the cell must overwrite its memory about 20 times per
     sequence, Gers et al. 2000's setting of memory that must be reset). Returns table rows:
-    ``setting``, ``sequences to target`` (median over solved seeds; MSE < 0.01), ``solved``,
+    ``setting``, ``sequences to target`` (median over solved seeds; MSE < 0.01), ``solved`` and
+    ``seeds`` (counts),
     ``final test MSE``, ``params``, ``wall time (s)``."""
     if task == "recall_marked":
         kwargs.setdefault("task_kwargs", {"p_mark": p_mark})
@@ -234,7 +237,8 @@ def _row(label, rs) -> dict:
     return {
         "setting": label,
         "sequences to target": int(np.median(solved)) if solved else None,
-        "solved": f"{len(solved)}/{len(rs)} seeds",
+        "solved": len(solved),
+        "seeds": len(rs),
         "final test MSE": round(float(np.median([r.final for r in rs])), 4),
         "params": rs[0].settings["params"],
         "wall time (s)": round(float(np.median([r.wall_time for r in rs])), 1),
