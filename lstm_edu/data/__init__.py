@@ -6,6 +6,12 @@ Forecasting (``lstm_edu.data.sales``): ``monthly_sales``, ``train_test_split``,
 ``Standardizer``, ``supervised_windows``, ``forecast``.
 Text (``lstm_edu.data.text``): ``load_sentiment``, ``load_text``, ``Vocab``, ``one_hot``,
 ``encode_batch``, ``char_batches``.
+The original papers' tasks, exactly as defined there, with their "solved" criteria
+(``lstm_edu.data.paper_tasks``: Hochreiter & Schmidhuber 1997, Experiments 4, 5, 6a/6b;
+``lstm_edu.data.reber``: the embedded Reber grammar, Experiment 1, and Gers et al. 2000's
+continual stream): ``adding_problem_1997``, ``multiplication_problem_1997``,
+``temporal_order_1997``, ``embedded_reber``, ``continual_embedded_reber`` and the criteria
+``solved_*``; ``PAPER_RESULTS`` holds the papers' reported numbers.
 Precomputed results: ``load_result(name)`` reads ``results/<name>.json``.
 
 Layout: inputs ``x (T, N, I)`` (time first), targets ``y (N,)`` or ``(T, N)``.
@@ -14,6 +20,28 @@ Layout: inputs ``x (T, N, I)`` (time first), targets ``y (N,)`` or ``(T, N)``.
 import json
 from importlib import resources
 
+from lstm_edu.data.paper_tasks import (
+    PAPER_RESULTS,
+    adding_problem_1997,
+    correct_adding_1997,
+    correct_temporal_order_1997,
+    multiplication_problem_1997,
+    solved_adding_1997,
+    solved_multiplication_1997,
+    solved_temporal_order_1997,
+    temporal_order_1997,
+)
+from lstm_edu.data.reber import (
+    ReberBatch,
+    ReberStream,
+    classify_cerg_2000,
+    continual_embedded_reber,
+    embedded_reber,
+    embedded_reber_train_test,
+    reber_predictions_correct,
+    solved_continual_reber,
+    solved_reber_1997,
+)
 from lstm_edu.data.sales import (
     SalesSeries,
     Standardizer,
@@ -60,5 +88,10 @@ __all__ = [
     "encode_batch", "forecast", "load_result", "load_sentiment", "load_text",
     "make_sentiment_corpus", "monthly_sales", "one_hot", "recall_marked", "sensor_series",
     "sliding_windows", "supervised_windows", "temporal_order", "tone_sequences",
-    "train_test_split",
+    "train_test_split", "PAPER_RESULTS", "adding_problem_1997", "correct_adding_1997",
+    "correct_temporal_order_1997", "multiplication_problem_1997", "solved_adding_1997",
+    "solved_multiplication_1997", "solved_temporal_order_1997", "temporal_order_1997",
+    "ReberBatch", "ReberStream", "classify_cerg_2000", "continual_embedded_reber",
+    "embedded_reber", "embedded_reber_train_test", "reber_predictions_correct",
+    "solved_continual_reber", "solved_reber_1997",
 ]
