@@ -13,6 +13,8 @@ What a reader opens from the chapters sits at the top; plumbing sits in folders 
 ``cells``             the readable single-step forward/backward the book shows (reference),
                       and the reference sequence loops over them
 ``lstm rnn gru``      the fast sequence models (tested equal to ``cells`` and to PyTorch)
+``stacked``           ``StackedLSTM/GRU/RNN``: layers, directions, variable lengths, dropout
+                      (torch.nn's multi-layer API); ``packing``: packed-sequence bookkeeping
 ``base``              ``RecurrentParams``: sizes, dtype, parameters, shared by every model
 ``activations``       stable sigmoid, tanh, softmax; ``_validation``: argument checks
 ``variants``          LSTM without forget/output gate, coupled gates, peepholes
@@ -39,8 +41,9 @@ from lstm_edu.gradcheck import gradcheck
 from lstm_edu.gru import GRU
 from lstm_edu.lstm import LSTM
 from lstm_edu.rnn import RNN
+from lstm_edu.stacked import StackedGRU, StackedLSTM, StackedRNN
 
-__all__ = ["LSTM", "RNN", "GRU", "gradcheck"]
+__all__ = ["LSTM", "RNN", "GRU", "StackedLSTM", "StackedGRU", "StackedRNN", "gradcheck"]
 try:  # the one source of the version is pyproject.toml
     __version__ = metadata.version("lstm_edu")
 except metadata.PackageNotFoundError:  # a checkout on sys.path that was never installed
