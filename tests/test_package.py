@@ -82,3 +82,40 @@ def test_wheel_installs_and_runs_outside_the_checkout(wheel, fresh_venv, tmp_pat
     assert info["version"] != "0+unknown" and info["h"] == [4, 1, 3]
     assert info["sentiment"] > 0 and info["result"]
     assert "lstm_edu.css" in info["static"] and "figure_controls.js" in info["static"]
+
+
+#: Runs inside the fresh venv: execute one notebook from its folder with the venv's kernel.
+EXECUTE = """\
+import sys, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, timeout=600, kernel_name="python3",
+               resources={"metadata": {"path": sys.argv[2]}}).execute()
+"""
+
+
+def test_colab_path_each_chapter_installs_the_wheel_and_runs(wheel, fresh_venv, tmp_path):
+    """Each chapter's first cell installs lstm_edu where it is missing (LSTM_EDU_SOURCE points
+    it at the local wheel instead of the repository); then the chapter runs to the end, from a
+    copy of chapters/ outside the checkout."""
+    import shutil
+
+    chapters = tmp_path / "chapters"
+    shutil.copytree(ROOT / "chapters", chapters)
+    script = tmp_path / "execute.py"
+    script.write_text(EXECUTE, encoding="utf-8")
+    py = fresh_venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH=f"{fresh_venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+               VIRTUAL_ENV=str(fresh_venv), LSTM_EDU_SOURCE=str(wheel),
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
+    failures = {}
+    for nb in sorted(chapters.glob("*.ipynb")):
+        subprocess.run([str(py), "-m", "pip", "uninstall", "-q", "-y", "lstm_edu"],
+                       capture_output=True, timeout=300, env=env)
+        proc = subprocess.run([str(py), str(script), str(nb), str(chapters)], cwd=chapters,
+                              capture_output=True, text=True, timeout=900, env=env)
+        if proc.returncode != 0:
+            failures[nb.name] = proc.stderr[-2500:]
+    assert failures == {}, "chapters failing on the Colab path:\n" + "\n".join(
+        f"--- {k}\n{v}" for k, v in failures.items())
