@@ -19,6 +19,7 @@ What a reader opens from the chapters sits at the top; plumbing sits in folders 
 ``activations``       stable sigmoid, tanh, softmax; ``_validation``: argument checks
 ``variants``          LSTM without forget/output gate, coupled gates, peepholes
 ``gradcheck``         finite differences against the hand-written backward pass
+``seq2seq``           ``Seq2Seq``: LSTM encoder-decoder, additive attention, greedy and beam search
 ``analysis``          small computations the chapters show; ``attention``; ``convert``
 ``training/``         losses, heads, model, optimizers, the training loop, experiments
 ``data/``             seeded tasks and small shipped datasets (no network)
@@ -41,9 +42,11 @@ from lstm_edu.gradcheck import gradcheck
 from lstm_edu.gru import GRU
 from lstm_edu.lstm import LSTM
 from lstm_edu.rnn import RNN
+from lstm_edu.seq2seq import Seq2Seq
 from lstm_edu.stacked import StackedGRU, StackedLSTM, StackedRNN
 
-__all__ = ["LSTM", "RNN", "GRU", "StackedLSTM", "StackedGRU", "StackedRNN", "gradcheck"]
+__all__ = ["LSTM", "RNN", "GRU", "StackedLSTM", "StackedGRU", "StackedRNN", "Seq2Seq",
+           "gradcheck"]
 try:  # the one source of the version is pyproject.toml
     __version__ = metadata.version("lstm_edu")
 except metadata.PackageNotFoundError:  # a checkout on sys.path that was never installed

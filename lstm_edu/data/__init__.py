@@ -12,6 +12,8 @@ The original papers' tasks, exactly as defined there, with their "solved" criter
 continual stream): ``adding_problem_1997``, ``multiplication_problem_1997``,
 ``temporal_order_1997``, ``embedded_reber``, ``continual_embedded_reber`` and the criteria
 ``solved_*``; ``PAPER_RESULTS`` holds the papers' reported numbers.
+Translation-like task (``lstm_edu.data.dates``): ``make_dates`` (dates in 15 English and Chinese
+formats to ISO ``YYYY-MM-DD``, disjoint splits), ``DateSet``, ``DateSplits``, ``format_date``.
 Precomputed results: ``load_result(name)`` reads ``results/<name>.json``.
 
 Layout: inputs ``x (T, N, I)`` (time first), targets ``y (N,)`` or ``(T, N)``.
@@ -20,6 +22,7 @@ Layout: inputs ``x (T, N, I)`` (time first), targets ``y (N,)`` or ``(T, N)``.
 import json
 from importlib import resources
 
+from lstm_edu.data.dates import DateSet, DateSplits, format_date, make_dates
 from lstm_edu.data.paper_tasks import (
     PAPER_RESULTS,
     adding_problem_1997,
@@ -93,5 +96,6 @@ __all__ = [
     "solved_multiplication_1997", "solved_temporal_order_1997", "temporal_order_1997",
     "ReberBatch", "ReberStream", "classify_cerg_2000", "continual_embedded_reber",
     "embedded_reber", "embedded_reber_train_test", "reber_predictions_correct",
-    "solved_continual_reber", "solved_reber_1997",
+    "solved_continual_reber", "solved_reber_1997", "DateSet", "DateSplits", "format_date",
+    "make_dates",
 ]
