@@ -218,43 +218,42 @@ def lstm_backward(dh, caches, dc_last=None):
     return np.stack(dxs[::-1]), dh_next, dc_next, dparams
 
 
-def rnn_forward(x, h0, params):
-    """The tanh RNN over a sequence: x (T, B, I), h0 (B, H) -> h (T, B, H), caches."""
+def _h_only_forward(step_forward, x, h0, params):
+    """Loop a step with state h only (RNN, GRU): x (T, B, I), h0 (B, H) -> h (T, B, H), caches."""
     h_t, hs, caches = h0, [], []
     for x_t in x:
-        h_t, cache = rnn_step_forward(x_t, h_t, params)
+        h_t, cache = step_forward(x_t, h_t, params)
         hs.append(h_t)
         caches.append(cache)
     return np.stack(hs), caches
+
+
+def _h_only_backward(step_backward, dh, caches):
+    """BPTT of ``_h_only_forward``: dh (T, B, H) -> dx (T, B, I), dh0 (B, H), dparams."""
+    dh_next = np.zeros_like(dh[0])
+    dxs, dparams = [], None
+    for t in reversed(range(len(caches))):
+        dx, dh_next, step = step_backward(dh[t] + dh_next, caches[t])
+        dxs.append(dx)
+        dparams = _add(dparams, step)
+    return np.stack(dxs[::-1]), dh_next, dparams
+
+
+def rnn_forward(x, h0, params):
+    """The tanh RNN over a sequence: x (T, B, I), h0 (B, H) -> h (T, B, H), caches."""
+    return _h_only_forward(rnn_step_forward, x, h0, params)
 
 
 def rnn_backward(dh, caches):
     """BPTT over ``rnn_forward``'s caches: dh (T, B, H) -> dx (T, B, I), dh0 (B, H), dparams."""
-    dh_next = np.zeros_like(dh[0])
-    dxs, dparams = [], None
-    for t in reversed(range(len(caches))):
-        dx, dh_next, step = rnn_step_backward(dh[t] + dh_next, caches[t])
-        dxs.append(dx)
-        dparams = _add(dparams, step)
-    return np.stack(dxs[::-1]), dh_next, dparams
+    return _h_only_backward(rnn_step_backward, dh, caches)
 
 
 def gru_forward(x, h0, params):
     """The GRU over a sequence: x (T, B, I), h0 (B, H) -> h (T, B, H), caches."""
-    h_t, hs, caches = h0, [], []
-    for x_t in x:
-        h_t, cache = gru_step_forward(x_t, h_t, params)
-        hs.append(h_t)
-        caches.append(cache)
-    return np.stack(hs), caches
+    return _h_only_forward(gru_step_forward, x, h0, params)
 
 
 def gru_backward(dh, caches):
     """BPTT over ``gru_forward``'s caches: dh (T, B, H) -> dx (T, B, I), dh0 (B, H), dparams."""
-    dh_next = np.zeros_like(dh[0])
-    dxs, dparams = [], None
-    for t in reversed(range(len(caches))):
-        dx, dh_next, step = gru_step_backward(dh[t] + dh_next, caches[t])
-        dxs.append(dx)
-        dparams = _add(dparams, step)
-    return np.stack(dxs[::-1]), dh_next, dparams
+    return _h_only_backward(gru_step_backward, dh, caches)

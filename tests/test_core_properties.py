@@ -79,31 +79,20 @@ def test_fast_lstm_equals_looped_cells(shape, seed):
         assert_close(grads[k], ref[k])
 
 
+@pytest.mark.parametrize("cls, seq_forward, seq_backward, gates", [
+    (RNN, rnn_forward, rnn_backward, "a"),
+    (GRU, gru_forward, gru_backward, "rzn"),
+], ids=["rnn", "gru"])
 @settings(max_examples=60, deadline=None)
 @given(shape=dims, seed=seeds)
-def test_fast_rnn_equals_looped_cells(shape, seed):
+def test_fast_rnn_and_gru_equal_looped_cells(cls, seq_forward, seq_backward, gates, shape, seed):
     x, h0, _, dh, _ = data(shape, seed)
-    model = RNN(shape[2], shape[3], seed=seed)
+    model = cls(shape[2], shape[3], seed=seed)
     trace = model.forward(x, h0)
     grads = model.backward(trace, dh)
-    h, caches, ref = loop_rnn_or_gru(rnn_forward, rnn_backward, model.params, x, h0, dh)
+    h, caches, ref = loop_rnn_or_gru(seq_forward, seq_backward, model.params, x, h0, dh)
     assert_close(trace.h, h)
-    assert_close(trace.gates["a"], np.stack([cache["a"] for cache in caches]))
-    assert set(grads) == set(ref)
-    for k in ref:
-        assert_close(grads[k], ref[k])
-
-
-@settings(max_examples=60, deadline=None)
-@given(shape=dims, seed=seeds)
-def test_fast_gru_equals_looped_cells(shape, seed):
-    x, h0, _, dh, _ = data(shape, seed)
-    model = GRU(shape[2], shape[3], seed=seed)
-    trace = model.forward(x, h0)
-    grads = model.backward(trace, dh)
-    h, caches, ref = loop_rnn_or_gru(gru_forward, gru_backward, model.params, x, h0, dh)
-    assert_close(trace.h, h)
-    for g in "rzn":
+    for g in gates:
         assert_close(trace.gates[g], np.stack([cache[g] for cache in caches]))
     assert set(grads) == set(ref)
     for k in ref:
