@@ -4,7 +4,14 @@ What it covers
 --------------
 - ``with_gate_bias(lstm, gate, value)``: a copy of an ``LSTM`` whose gate block ``gate``
   (``"i"``, ``"f"``, ``"g"`` or ``"o"``) has total bias ``value`` (``bias_ih`` block = value,
-  ``bias_hh`` block = 0). A bias of +-10 clamps a sigmoid gate open/shut whatever the input.
+  ``bias_hh`` block = 0; ``lstm_edu.variants.set_gate_bias`` on a copy). A bias of +-10 clamps
+  a sigmoid gate open/shut whatever the input. ``gate_bias(lstm, gate)``: the total bias that
+  gate sees now, (H,).
+- ``rnn_with_spectral_radius(rho, input_size, hidden_size, seed, kind=...)``: the book's one
+  "tanh RNN of spectral radius rho" (chapters 1 and 4, the gradient-flow and BPTT figures): its
+  recurrent matrix is ``rho * Q`` with Q orthogonal (``kind="orthogonal"``: every singular value
+  is rho too) or a Gaussian matrix rescaled to spectral radius rho (``kind="eigen"``: its
+  largest singular value can be far above rho, so gradients can grow although rho < 1).
 - ``memory_cell(forget_bias)``: a hand-built 1-unit LSTM (I = H = 1) that *writes* on an input
   pulse ``x = 1`` and otherwise only keeps its cell: with ``x = 0`` the input gate is shut and
   the forget gate is the constant ``sigmoid(forget_bias)`` and the candidate is tanh(0) = 0,
@@ -25,12 +32,17 @@ import numpy as np
 
 from lstm_edu.cells import lstm_step_forward
 from lstm_edu.lstm import LSTM
+from lstm_edu.rnn import RNN
 from lstm_edu.variants import set_gate_bias
 
-__all__ = ["GATE_BLOCKS", "LABELS", "with_gate_bias", "memory_cell", "half_life", "step_values",
-           "step_rows", "truncated_bptt"]
+__all__ = ["GATE_BLOCKS", "LABELS", "with_gate_bias", "gate_bias", "rnn_with_spectral_radius",
+           "SPECTRAL_KINDS", "memory_cell", "half_life", "step_values", "step_rows",
+           "truncated_bptt"]
 
-GATE_BLOCKS = {"i": 0, "f": 1, "g": 2, "o": 3}   # torch.nn.LSTM's row-block order
+#: Row block of each gate in the parameters (torch.nn.LSTM's order, ``LSTM.gate_names``).
+GATE_BLOCKS = {name: j for j, name in enumerate(LSTM.gate_names)}
+#: The two constructions ``rnn_with_spectral_radius`` knows.
+SPECTRAL_KINDS = ("orthogonal", "eigen")
 
 #: LaTeX names of the keys of ``step_values`` (used by ``step_rows``).
 LABELS = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "c_{t-1}", "a_i": "a_{i,t}",
@@ -39,12 +51,56 @@ LABELS = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "c_{t-1}", "a_i": "a_{i,t}"
 
 
 def with_gate_bias(lstm, gate, value):
-    """Copy of ``lstm`` whose ``gate`` block has total bias ``value`` (b_ih = value, b_hh = 0)."""
-    if gate not in GATE_BLOCKS:
-        raise ValueError(f"gate: expected one of {sorted(GATE_BLOCKS)}, got {gate!r}")
+    """Copy of ``lstm`` whose ``gate`` block has total bias ``value`` (b_ih = value, b_hh = 0).
+
+    ``value``: a number, or one per unit ``(H,)``. The original is left unchanged.
+    """
     copy = LSTM.from_params({k: np.array(v, copy=True) for k, v in lstm.params.items()})
     set_gate_bias(copy, gate, value)
     return copy
+
+
+def gate_bias(lstm, gate):
+    """The total bias ``bias_ih + bias_hh`` that gate ``gate`` of ``lstm`` sees, (H,)."""
+    if gate not in GATE_BLOCKS:
+        raise ValueError(f"gate: expected one of {sorted(GATE_BLOCKS)}, got {gate!r}")
+    H = lstm.params["weight_hh"].shape[1]
+    block = slice(GATE_BLOCKS[gate] * H, (GATE_BLOCKS[gate] + 1) * H)
+    return lstm.params["bias_ih"][block] + lstm.params["bias_hh"][block]
+
+
+def rnn_with_spectral_radius(rho, input_size=4, hidden_size=16, seed=0, *, kind="orthogonal"):
+    """A tanh ``RNN`` (default init, then ``weight_hh`` replaced) of spectral radius ``rho``.
+
+    ``kind="orthogonal"``: ``weight_hh = rho * Q``, Q the orthogonal factor of the QR of an
+    (H, H) standard normal matrix drawn with ``default_rng(seed + 1)`` (signs fixed so that R
+    has a positive diagonal). Every eigenvalue has modulus rho and every singular value is rho:
+    ``||dh_t/dh_{t-k}||`` is at most ``rho ** k``, the cleanest picture of vanishing (rho < 1)
+    and growing (rho > 1) gradients.
+    ``kind="eigen"``: ``weight_hh = rho * A / max|eig(A)|``, A an (H, H) standard normal matrix
+    drawn with ``default_rng(seed)``. Spectral radius rho, but A is not normal: its largest
+    singular value is larger (often several times), so over a few steps a gradient can grow
+    even when rho < 1 (Pascanu et al.'s condition is on the largest singular value).
+
+    ``rho``: a non-negative number; sizes are positive ints. Returns a new ``RNN`` whose
+    ``weight_ih`` and biases are the default initialization of ``RNN(..., seed=seed)``.
+    """
+    if kind not in SPECTRAL_KINDS:
+        raise ValueError(f"kind: expected one of {SPECTRAL_KINDS}, got {kind!r}")
+    if not (isinstance(rho, (int, float, np.floating, np.integer)) and np.isfinite(rho)
+            and rho >= 0):
+        raise ValueError(f"rho: expected a finite number >= 0, got {rho!r}")
+    rnn = RNN(input_size, hidden_size, seed=seed)
+    H = hidden_size
+    if kind == "orthogonal":
+        q, r = np.linalg.qr(np.random.default_rng(seed + 1).standard_normal((H, H)))
+        w = rho * (q * np.sign(np.diag(r)))
+    else:
+        a = np.random.default_rng(seed).normal(size=(H, H))
+        w = rho * a / np.max(np.abs(np.linalg.eigvals(a)))
+    params = dict(rnn.params)
+    params["weight_hh"] = w.astype(params["weight_hh"].dtype)
+    return RNN.from_params(params)
 
 
 def memory_cell(forget_bias, write_gain=10.0):

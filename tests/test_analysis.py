@@ -6,8 +6,10 @@ import pytest
 from lstm_edu import LSTM, RNN
 from lstm_edu.activations import sigmoid
 from lstm_edu.analysis import (
+    gate_bias,
     half_life,
     memory_cell,
+    rnn_with_spectral_radius,
     step_rows,
     step_values,
     truncated_bptt,
@@ -76,3 +78,42 @@ def test_truncated_bptt_carries_the_cell_state_of_a_variant():
     dh = np.random.default_rng(1).normal(size=(9, 2, 3))
     a, b = truncated_bptt(lstm, x, dh, k=4), truncated_bptt(full, x, dh, k=4)
     assert all(np.allclose(a[n], b[n]) for n in [*lstm.params, "x"])
+
+
+@pytest.mark.parametrize("kind", ["orthogonal", "eigen"])
+def test_rnn_with_spectral_radius(kind):
+    rnn = rnn_with_spectral_radius(0.87, 3, 12, seed=4, kind=kind)
+    w = rnn.params["weight_hh"]
+    assert np.max(np.abs(np.linalg.eigvals(w))) == pytest.approx(0.87, rel=1e-12)
+    sv = np.linalg.svd(w, compute_uv=False)
+    if kind == "orthogonal":           # rho * Q: every singular value is rho
+        assert np.allclose(sv, 0.87)
+    else:                              # a non-normal matrix: ||W|| above its spectral radius
+        assert sv[0] > 1.5 * 0.87
+    ref = RNN(3, 12, seed=4)           # everything else is RNN's default initialization
+    assert np.array_equal(rnn.params["weight_ih"], ref.params["weight_ih"])
+    assert np.array_equal(rnn.params["bias_hh"], ref.params["bias_hh"])
+    with pytest.raises(ValueError, match="kind"):
+        rnn_with_spectral_radius(0.9, kind="normal")
+    with pytest.raises(ValueError, match="rho"):
+        rnn_with_spectral_radius(-1.0)
+
+
+def test_eigen_kind_is_chapter_ones_construction():
+    """kind="eigen" draws W as chapter 1 did: default_rng(seed).normal((H, H)), rescaled."""
+    a = np.random.default_rng(5).normal(size=(8, 8))
+    rnn = rnn_with_spectral_radius(1.2, 1, 8, seed=5, kind="eigen")
+    assert np.allclose(rnn.params["weight_hh"], 1.2 * a / np.max(np.abs(np.linalg.eigvals(a))))
+
+
+def test_gate_bias_reads_what_with_gate_bias_sets():
+    lstm = LSTM(2, 3, seed=1)
+    shift = np.array([0.5, -1.0, 2.0])
+    m = with_gate_bias(lstm, "f", gate_bias(lstm, "f") + shift)
+    assert np.allclose(gate_bias(m, "f"), gate_bias(lstm, "f") + shift)
+    assert np.array_equal(gate_bias(m, "i"), gate_bias(lstm, "i"))
+    x = np.random.default_rng(2).normal(size=(4, 1, 2))
+    a = sigmoid(np.log(lstm.forward(x).gates["f"] / (1 - lstm.forward(x).gates["f"])) + shift)
+    assert np.allclose(m.forward(x[:1]).gates["f"][0], a[0])
+    with pytest.raises(ValueError, match="gate"):
+        gate_bias(lstm, "z")

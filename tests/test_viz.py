@@ -4,7 +4,10 @@ Each test recomputes the expected numbers independently from ``lstm_edu`` (forwa
 backward, or a different route to the same gradient) and compares them with the figure.
 """
 
+import colorsys
+import itertools
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -56,7 +59,63 @@ def test_theme_colors_are_okabe_ito_and_distinct():
     keys = ["i", "f", "g", "o", "c", "h", "rnn", "lstm"]
     cols = [theme.COLORS[k] for k in keys]
     assert len(set(cols)) == len(cols)
-    assert set(cols) <= set(theme.OKABE_ITO.values())
+    assert set(cols) <= set(theme.PALETTE.values())      # the book's Okabe–Ito variants
+
+
+def _hls(color):
+    return colorsys.rgb_to_hls(*(int(color[k:k + 2], 16) / 255 for k in (1, 3, 5)))
+
+
+def test_palette_keeps_the_okabe_ito_hues_and_reaches_wcag_contrast():
+    """Each colour is its Okabe–Ito parent's hue, no lighter; marks reach 3:1 and text colours
+    4.5:1 on white (WCAG 2.1 AA), computed here from the hex values."""
+    def lum(color):
+        c = [int(color[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    on_white = {c: 1.05 / (lum(c) + 0.05) for c in {*theme.PALETTE.values(),
+                                                    *theme.TEXT_COLORS.values()}}
+    for name, color in theme.PALETTE.items():
+        h0, l0, _ = _hls(theme.OKABE_ITO[name])
+        h, light, _ = _hls(color)
+        assert abs(h - h0) < 0.01 or name in ("black", "grey"), (name, h, h0)
+        assert light <= l0 + 1e-9, name
+        assert on_white[color] >= 3.0, (name, on_white[color])
+    assert all(on_white[c] >= 4.5 for c in theme.TEXT_COLORS.values()), theme.TEXT_COLORS
+    assert theme.text_on(theme.COLORS["h"]) == "#000000"       # black on the light blue node
+    assert theme.text_on(theme.COLORS["lstm"]) == "#FFFFFF"    # white on black
+    assert theme.contrast("#000000", "#FFFFFF") == pytest.approx(21.0)
+
+
+def test_gate_and_state_colours_stay_apart_for_colour_blind_readers():
+    """Machado et al. (2009) simulations (severity 1) of protanopia, deuteranopia and
+    tritanopia: every pair of i, f, g, o, c, h keeps a CIE76 colour difference above 10
+    (darkening orange alone would have merged it with vermillion for deuteranopes)."""
+    sims = {
+        "normal": np.eye(3),
+        "protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+        "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                   [-0.011820, 0.042940, 0.968881]],
+        "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+    }
+
+    def lab(color, m):
+        c = np.array([int(color[k:k + 2], 16) / 255 for k in (1, 3, 5)])
+        lin = np.clip(np.asarray(m) @ np.where(c <= 0.04045, c / 12.92,
+                                                ((c + 0.055) / 1.055) ** 2.4), 0, 1)
+        xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                        [0.0193, 0.1192, 0.9505]]) @ lin / [0.95047, 1.0, 1.08883]
+        f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+        return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+    keys = ["i", "f", "g", "o", "c", "h"]
+    for name, m in sims.items():
+        for a, b in itertools.combinations(keys, 2):
+            d = np.linalg.norm(lab(theme.COLORS[a], m) - lab(theme.COLORS[b], m))
+            assert d > 10, (name, a, b, d)
 
 
 def test_describe_and_projector():
@@ -297,3 +356,104 @@ def test_show_frame_copies_frame_data():
     close(fig.data[3].y[0], sigmoid(2.0), rtol=1e-12)
     with pytest.raises(ValueError, match="no frame named"):
         show_frame(fig, "z=7")
+
+
+# ------------------------------------------------------------------------------ one look
+ONE_LOOK = [gates.gate_animation, cell_tracer.cell_tracer, valve.sigmoid_valve,
+            bptt.bptt_diagram, gradient_flow.gradient_flow_lab, clipping.loss_cliff]
+
+
+@pytest.mark.parametrize("factory", ONE_LOOK, ids=lambda f: f.__name__)
+def test_every_figure_has_the_book_look(factory):
+    """The book's template, a description, a labelled colour bar on every heatmap, and log
+    axes labelled at powers of ten only (no SI prefixes, no minor labels)."""
+    for projector in (False, True):
+        fig = factory(projector=projector)
+        assert fig.layout.template.layout.font.family.startswith("Helvetica")
+        assert fig.layout.template.layout.paper_bgcolor == "#FFFFFF"
+        assert len(theme.description(fig)) > 80
+        for tr in fig.data:
+            if tr.type == "heatmap":
+                assert tr.showscale is not False and tr.colorbar.title.text, tr.name
+        for axis in [fig.layout[k] for k in fig.layout if k.startswith(("xaxis", "yaxis"))]:
+            if axis.type == "log":
+                assert axis.exponentformat == "power" and axis.minorloglabels == "none"
+
+
+def test_plots_figures_have_the_book_look():
+    from lstm_edu.training.trainer import History
+    from lstm_edu.viz import plots
+
+    h = History(steps=[1, 2], losses=[0.3, 0.01], sequences=[8, 16], eval_sequences=[16],
+                metrics={"mse": [0.02]})
+    x = np.arange(6)
+    figs = [plots.loss_curve(h), plots.compare_runs({"lstm": h, "rnn": h}, metric="mse"),
+            plots.forecast_figure(list("abcdef"), x * 1.0, 2, {"naive": [1, 2]}),
+            plots.lines_figure(x, {"a": x * 1.0}, spans=[(1, 2)], xtitle="t")]
+    for fig in figs:
+        assert fig.layout.template.layout.font.family.startswith("Helvetica")
+        assert theme.description(fig)
+    assert figs[0].layout.yaxis.exponentformat == "power"
+    assert "a against t" in theme.description(figs[3])
+
+
+def test_titles_wrap_for_a_phone_and_the_margin_holds_them():
+    fig = theme.apply(go.Figure(layout=dict(title="Gradient clipping: why the clipped run "
+                                                  "learns and the other one does not")))
+    shown = [re.sub(r"<[^>]+>", "", line) for line in fig.layout.title.text.split("<br>")]
+    assert len(shown) >= 2 and all(len(line) <= theme.TITLE_CHARS for line in shown)
+    assert shown[0] == "Gradient clipping:"          # the colon is the natural break
+    assert fig.layout.margin.t >= len(shown) * 18
+
+
+def test_short_numbers_are_never_e_notation():
+    from lstm_edu.viz._controls import short_number
+
+    assert [short_number(v) for v in (0.4251, 12.34, 0.00312, 1.0)] == ["0.43", "12", "0.0031",
+                                                                       "1"]
+    assert short_number(1.23e-5) == "1.2×10⁻⁵" and short_number(4.2e14) == "4.2×10¹⁴"
+    fig = bptt.bptt_diagram(6, 0.5)
+    texts = [t for fr in fig.frames for t in fr.data[1].text if t]
+    assert texts and not any("e-" in t or "e+" in t for t in texts)
+
+
+def test_valve_curve_labels_sit_off_the_other_curves_and_there_is_no_legend():
+    fig = valve.sigmoid_valve()
+    assert not any(t.showlegend is not False for t in fig.data[:3])
+    curves = valve.valve_values(valve.CURVE_Z)
+    key = {"tanh(z)": "tanh", "σ(z)": "opening", "σ′(z) = σ(1−σ)": "slope"}
+    for text, x, y, xanchor, _, _ in valve.CURVE_LABELS:
+        span = (x, x + 2.5) if xanchor == "left" else (x - 2.0, x)
+        inside = (valve.CURVE_Z >= span[0]) & (valve.CURVE_Z <= span[1])
+        for name, values in curves.items():
+            if name in ("z", "passed", key[text]):
+                continue
+            gap = np.min(np.abs(values[inside] - (y + 0.08)))    # the label's middle
+            assert gap > 0.1, (text, name, gap)
+
+
+def test_valve_panels_are_stacked_for_a_phone():
+    fig = valve.sigmoid_valve()
+    assert fig.layout.xaxis.domain == fig.layout.xaxis2.domain       # one column
+    assert max(fig.layout.yaxis2.domain) < min(fig.layout.yaxis.domain)
+
+
+# ------------------------------------------------------------------- clipping that learns
+def test_clipped_run_learns_and_unclipped_does_not():
+    runs = clipping.clipping_runs((1.0,))
+    guess = clipping.ADDING_CONSTANT_GUESS_MSE
+    assert runs[1.0]["test_mse"] < guess / 2 < guess < runs[None]["test_mse"]
+    assert np.all(np.isfinite(runs[1.0]["loss"]))
+    assert np.max(runs[1.0]["grad_norm"]) > 1.0      # clipping had something to clip
+
+
+@pytest.mark.slow
+def test_clipping_over_ten_seeds():
+    """Issue 10's bar: over 10 seeds the clipped run ends well below the constant guess (below
+    half of it, every seed), the unclipped one does not (at most one seed in ten does)."""
+    r = clipping.clipping_trials(1.0, range(10))
+    guess = r["constant_guess"]
+    assert len(r["seeds"]) == 10 and guess == pytest.approx(1 / 6)
+    assert np.all(r["clipped"] < guess / 2), r["clipped"]
+    assert np.sum(r["unclipped"] < guess / 2) <= 1, r["unclipped"]
+    assert np.median(r["unclipped"]) > guess

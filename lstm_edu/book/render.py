@@ -32,8 +32,11 @@ from plotly.io._base_renderers import MimetypeRenderer
 RENDERER_NAME = "lstm_edu"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
-#: plotly.js options for every figure: no plotly logo or cloud links, responsive width.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+#: plotly.js options for every figure: responsive width, and no mode bar. plotly's mode bar
+#: (zoom, pan, download, logo) sits over the top right of the figure, where it covered the
+#: titles on every page, and on a touch screen it appears at every tap. What readers use stays:
+#: hover values, legend clicks, drag to zoom and double-click to reset, the sliders and Play.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
 def figure_id(fig_json: str) -> str:

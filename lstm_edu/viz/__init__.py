@@ -24,10 +24,15 @@ kernel) and ``widgets`` (the live ipywidgets twins of the figures above, importe
 
 Importing this package registers the book's plotly renderer and makes it the default
 (``lstm_edu.book.render``): every figure shown draws in live Jupyter and in the offline book.
+It also makes the book's template plotly's default (``theme.register``), so a figure a chapter
+builds itself has the book's fonts, colours and white backgrounds.
+
+Every factory passes ``tests/test_figure_contrast.py`` (WCAG 2.1 AA contrast from the
+figure's own colours) and ``tests/test_figure_phone.py`` (a 390 px screen).
 """
 
 from lstm_edu.book import render
-from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, valve
+from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, theme, valve
 from lstm_edu.viz.bptt import bptt_diagram
 from lstm_edu.viz.cell_tracer import cell_tracer as cell_tracer_figure
 from lstm_edu.viz.clipping import clipping_comparison, loss_cliff
@@ -50,6 +55,8 @@ __all__ = [
     "gates",
     "gradient_flow",
     "valve",
+    "theme",
 ]
 
 render.register()
+theme.register()

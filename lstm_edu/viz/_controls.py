@@ -7,7 +7,15 @@ What it covers
   plays the same frames. Pure plotly.js: works in the static book with no kernel.
 - ``restyle_slider(steps, ...)``: a slider whose steps change trace properties directly
   (``method="restyle"``), for figures with several independent sliders.
-- ``display_round(a, digits=4)``: round to ``digits`` significant digits for display.
+- ``display_round(a, digits=4)``: round to ``digits`` significant digits for display;
+  ``short_number(v)``: a number as a reader wants it printed on a diagram (``0.43``,
+  ``1.2×10⁻⁵``), never in e-notation.
+- ``show_frame(fig, name)``: copy a frame's data into the figure (the live widgets' lookup).
+
+Every slider fills the figure's width on a row of its own, under its Play/Pause buttons, so a
+390 px phone still has room for its labels (plotly.js drops labels that would overlap). Their
+colours (rails, ticks and button borders at >= 3:1 on white) come from the book's template
+(``lstm_edu.viz.theme``), so every slider has them, also one built elsewhere.
 """
 
 from __future__ import annotations
@@ -30,6 +38,25 @@ def display_round(a, digits: int = DISPLAY_DIGITS) -> np.ndarray:
     return np.where(np.isfinite(a), out, a)
 
 
+#: px from the plot's bottom edge to the buttons: room for tick labels and an axis title.
+_BUTTONS_T = 48
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def short_number(v, digits: int = 2) -> str:
+    """``v`` to ``digits`` significant digits, as plain decimals for 0.001 <= |v| < 10000
+    (``0.43``, ``12``, ``0.0031``) and as ``m×10ᵏ`` otherwise (``1.2×10⁻⁵``); "" for None."""
+    if v is None:
+        return ""
+    v = float(v)
+    if v == 0 or not np.isfinite(v):
+        return f"{v:g}"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{float(f'{v:.{digits}g}'):g}"
+    m, e = f"{v:.{digits - 1}e}".split("e")
+    return f"{float(m):g}×10{str(int(e)).translate(_SUPERSCRIPT)}"
+
+
 def animation_controls(
     names: list[str],
     labels: list[str],
@@ -50,14 +77,15 @@ def animation_controls(
         for name, lab in zip(names, labels, strict=True)
     ]
     slider = dict(
-        # The rail starts right of the two buttons and its label sits at its right end, so
-        # neither overlaps Play/Pause, also at projector font sizes.
-        active=0, steps=steps, x=0.32, len=0.68, y=y, yanchor="top", pad=dict(t=40, b=10),
+        # The rail fills the width on its own row, under the buttons; its value is printed
+        # at its right end, level with the buttons, so nothing overlaps on a phone.
+        active=0, steps=steps, x=0.0, len=1.0, y=y, yanchor="top", pad=dict(t=_BUTTONS_T + 44,
+                                                                             b=10),
         currentvalue=dict(prefix=prefix, visible=True, xanchor="right"),
     )
     play = dict(
         type="buttons", direction="left", showactive=False, x=0.0, y=y, xanchor="left",
-        yanchor="top", pad=dict(t=50, r=10),
+        yanchor="top", pad=dict(t=_BUTTONS_T, r=10),
         buttons=[
             dict(label="▶ Play", method="animate",
                  args=[None, dict(anim, fromcurrent=True)]),

@@ -9,16 +9,22 @@ What it covers
   ``lstm.forward(x)``, and, stepping backward through time, the gradient ``∂L/∂node`` that
   arrives at every node for the loss ``L = Σ_t dh_t · h_t`` (default: ``dh`` = ones at the
   last step). Returns ``{"forward": [T dicts node -> (n,)], "backward": [T dicts]}`` where
-  ``n`` is H (I for ``x``). The backward numbers are computed here, node by node, from the
-  trace, so the figure can show them; tests check they agree with ``lstm.backward``.
+  ``n`` is H (I for ``x``). Both passes are the book's reference loops (``lstm_edu.cells``):
+  ``lstm_forward`` gives every node's value; stepping back, ``lstm_step_backward`` gives what
+  leaves each step (``∂L/∂x_t``, ``∂L/∂h_{t-1}``, ``∂L/∂c_{t-1}``) and the nodes inside the
+  step show the gradient arriving at them (the formulas below); tests check both against
+  ``lstm.backward``.
 - ``cell_tracer(lstm=None, x=None, dh=None, projector=False)``: the kernel-free figure: the
   slider steps forward t = 1..T, then backward t = T..1; Play runs the whole pass.
 
-Backward node gradients at step t (``dh`` is ∂L/∂h_t from the loss plus from step t+1)::
+Gradients arriving at the nodes of step t (``dh`` is ∂L/∂h_t from the loss plus from step
+t+1, ``dc_next`` what step t+1 sends back along the cell state)::
 
     do = dh * tanh(c)        d_tanh_c = dh * o        dc = dc_next + dh * o * (1 - tanh(c)^2)
-    di = dc * g   dg = dc * i   df = dc * c_prev   dc_prev = dc * f   (d fc = d ig = dc)
-    da = [di*i(1-i), df*f(1-f), dg*(1-g^2), do*o(1-o)]   dx = da W_ih   dh_prev = da W_hh
+    di = dc * g   dg = dc * i   df = dc * c_prev      (d fc = d ig = dc)
+
+Colours: node labels are black or white, whichever reads on the node (>= 4.5:1); the rings
+lit during the backward pass and its numbers are ``theme.COLORS["grad"]``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lstm_edu.cells import lstm_forward, lstm_step_backward
 from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 
@@ -66,39 +73,32 @@ def cell_tracer_steps(lstm, x, dh=None, batch: int = 0) -> dict[str, list[dict]]
     """Node values (forward) and node gradients (backward) of every step; see module doc."""
     x = np.asarray(x)
     T = x.shape[0]
-    trace = lstm.forward(x)
     p = lstm.params
-    W_ih, W_hh = np.asarray(p["weight_ih"]), np.asarray(p["weight_hh"])
-    H = W_hh.shape[1]
-    h, c = np.asarray(trace.h)[:, batch], np.asarray(trace.c)[:, batch]
-    gates = {k: np.asarray(trace.gates[k])[:, batch] for k in "ifgo"}
+    H = np.shape(p["weight_hh"])[1]
+    xb = x[:, batch:batch + 1]                                  # (T, 1, I): one sequence
+    zeros = np.zeros((1, H), dtype=np.result_type(xb, p["weight_hh"]))
+    h, c, caches = lstm_forward(xb, zeros, zeros, p)            # (T, 1, H), (T, 1, H)
     if dh is None:
         dh = np.zeros((T, x.shape[1], H))
         dh[-1] = 1.0
-    dh = np.asarray(dh)[:, batch]
-    zeros = np.zeros(H)
+    dh = np.asarray(dh)[:, batch:batch + 1]                     # (T, 1, H)
     fwd = []
-    for t in range(T):
-        c_prev = c[t - 1] if t else zeros
-        i, f, g, o = (gates[k][t] for k in "ifgo")
-        fwd.append({"x": x[t, batch], "h_prev": h[t - 1] if t else zeros, "c_prev": c_prev,
-                    "f": f, "i": i, "g": g, "o": o, "fc": f * c_prev, "ig": i * g,
-                    "c": c[t], "tanh_c": np.tanh(c[t]), "h": h[t]})
+    for t, k in enumerate(caches):
+        fwd.append({"x": k["x_t"][0], "h_prev": k["h_prev"][0], "c_prev": k["c_prev"][0],
+                    "f": k["f"][0], "i": k["i"][0], "g": k["g"][0], "o": k["o"][0],
+                    "fc": (k["f"] * k["c_prev"])[0], "ig": (k["i"] * k["g"])[0],
+                    "c": c[t, 0], "tanh_c": k["tanh_c"][0], "h": h[t, 0]})
     bwd = [None] * T
     dh_next, dc_next = zeros, zeros
     for t in reversed(range(T)):
-        v = fwd[t]
-        i, f, g, o, tc = v["i"], v["f"], v["g"], v["o"], v["tanh_c"]
-        dht = dh[t] + dh_next
-        dc = dc_next + dht * o * (1 - tc ** 2)
-        d = {"h": dht, "tanh_c": dht * o, "o": dht * tc, "c": dc, "fc": dc, "ig": dc,
-             "i": dc * g, "g": dc * i, "f": dc * v["c_prev"], "c_prev": dc * f}
-        da = np.concatenate([d["i"] * i * (1 - i), d["f"] * f * (1 - f),
-                             d["g"] * (1 - g ** 2), d["o"] * o * (1 - o)])
-        d["x"] = da @ W_ih
-        d["h_prev"] = da @ W_hh
-        bwd[t] = d
-        dh_next, dc_next = d["h_prev"], d["c_prev"]
+        k = caches[t]
+        dht = dh[t] + dh_next                                   # all of ∂L/∂h_t
+        dc = dc_next + dht * k["o"] * (1 - k["tanh_c"] ** 2)    # all of ∂L/∂c_t
+        dx, dh_next, dc_next, _ = lstm_step_backward(dht, dc_next, k)
+        d = {"h": dht, "tanh_c": dht * k["o"], "o": dht * k["tanh_c"], "c": dc, "fc": dc,
+             "ig": dc, "i": dc * k["g"], "g": dc * k["i"], "f": dc * k["c_prev"],
+             "c_prev": dc_next, "x": dx, "h_prev": dh_next}
+        bwd[t] = {n: v[0] for n, v in d.items()}
     return {"forward": fwd, "backward": bwd}
 
 
@@ -108,9 +108,11 @@ def _fmt(vals) -> str:
 
 #: Where each node's numbers sit, next to its circle (default: below it).
 _TEXT_AT = {"c_prev": "top center", "fc": "top center", "c": "top center",
-            "h_prev": "top center", "tanh_c": "middle right"}
-#: Diameter of a node's circle, px; the numbers are placed outside a circle of this size.
-NODE_SIZE = 44
+            "h_prev": "top center", "tanh_c": "middle left", "ig": "middle left"}
+#: Diameter of a node's circle, px.
+NODE_SIZE = 40
+#: Diameter of the ring lit around every node in the backward pass; the numbers sit outside it.
+RING_SIZE = 48
 
 
 def _values_trace(step: dict, backward: bool) -> go.Scatter:
@@ -119,10 +121,10 @@ def _values_trace(step: dict, backward: bool) -> go.Scatter:
     prefix = "∂L/∂" if backward else ""
     return go.Scatter(
         x=[POS[n][0] for n in NODES], y=[POS[n][1] for n in NODES], mode="markers+text",
-        marker=dict(size=NODE_SIZE, opacity=0), text=[_fmt(step[n]) for n in NODES],
+        marker=dict(size=RING_SIZE + 4, opacity=0), text=[_fmt(step[n]) for n in NODES],
         cliponaxis=False,
         textposition=[_TEXT_AT.get(n, "bottom center") for n in NODES],
-        textfont=dict(size=12, color=theme.COLORS["f"] if backward else theme.COLORS["ink"]),
+        textfont=dict(size=12, color=theme.TEXT_COLORS["grad" if backward else "ink"]),
         customdata=[display_round(step[n]).tolist() for n in NODES],
         hovertext=[f"{prefix}{LABELS[n]}: {_fmt(step[n]).replace('<br>', ', ')}" for n in NODES],
         hoverinfo="text", showlegend=False, name="backward" if backward else "forward",
@@ -130,10 +132,12 @@ def _values_trace(step: dict, backward: bool) -> go.Scatter:
 
 
 def _halo_trace(backward: bool) -> go.Scatter:
+    """A ring around every node, lit (in the gradient's colour) while stepping backward."""
     return go.Scatter(
         x=[POS[n][0] for n in NODES], y=[POS[n][1] for n in NODES], mode="markers",
-        marker=dict(size=58, color=theme.COLORS["grad"], opacity=0.9 if backward else 0.0),
-        hoverinfo="skip", showlegend=False,
+        marker=dict(size=RING_SIZE, symbol="circle-open", color=theme.COLORS["grad"],
+                    line=dict(width=2.5), opacity=1.0 if backward else 0.0),
+        hoverinfo="skip", showlegend=False, cliponaxis=False,
     )
 
 
@@ -159,11 +163,12 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
         ey += [pos[a][1], pos[b][1], None]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip", showlegend=False,
-                             line=dict(color="#BBBBBB", width=3)))
+                             line=dict(color=theme.COLORS["edge"], width=2)))
     fig.add_trace(_halo_trace(False))
     fig.add_trace(go.Scatter(
         x=[POS[n][0] for n in NODES], y=[POS[n][1] for n in NODES], mode="markers+text",
-        text=[f"<b>{LABELS[n]}</b>" for n in NODES], textfont=dict(color="white", size=15),
+        text=[f"<b>{LABELS[n]}</b>" for n in NODES],
+        textfont=dict(color=[theme.text_on(_COLOR[n]) for n in NODES], size=15),
         marker=dict(size=NODE_SIZE, color=[_COLOR[n] for n in NODES],
                     line=dict(color="white", width=2)),
         hoverinfo="skip", showlegend=False,
@@ -177,7 +182,7 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
                        axref="x", ayref="y", text="", arrowhead=2, arrowwidth=3,
                        arrowcolor=theme.COLORS["h"])
     fig.add_annotation(x=5.6, y=5.75, text="cell state: the conveyor belt", showarrow=False,
-                       font=dict(color=theme.COLORS["c"], size=13))
+                       font=dict(color=theme.TEXT_COLORS["c"], size=13))
     names, labels, frames = [], [], []
     for t in range(T):
         names.append(f"forward t={t + 1}")
@@ -196,8 +201,8 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
         ) for n, (back, t) in zip(names, frames, strict=True)
     ]
     fig.update_layout(
-        title=_title(False, 0), height=620, margin=dict(b=110, l=20, r=20),
-        xaxis=dict(visible=False, range=[-0.4, 10.4]),
+        title=_title(False, 0), height=640, margin=dict(b=110, l=20, r=20),
+        xaxis=dict(visible=False, range=[-0.5, 10.5]),
         yaxis=dict(visible=False, range=[-1.2, 7.6]),
         **animation_controls(names, labels, prefix="step: ", frame_ms=900),
     )
@@ -205,14 +210,13 @@ def cell_tracer(lstm=None, x=None, dh=None, batch: int = 0, projector: bool = Fa
         f"Diagram of one LSTM cell with 2 units traced over {T} time steps. From the left the "
         "input x_t and previous hidden state h_t−1 feed the forget gate f, input gate i, "
         "candidate g and output gate o; the cell state runs along the top: c_t = f × c_t−1 + "
-        "i × g, and h_t = o × tanh(c_t). Under every node are its two numbers. The slider "
-        "first steps forward through time, then backward, where the numbers become the "
-        "gradient of the loss with respect to each node."))
+        "i × g, and h_t = o × tanh(c_t). Beside every node are its two numbers. The slider "
+        "first steps forward through time, then backward, where a ring lights up around every "
+        "node and the numbers become the gradient of the loss with respect to each node."))
     return theme.apply(fig, projector=projector)
 
 
 def _title(backward: bool, t: int) -> str:
     if backward:
-        return (f"Cell tracer, backward at t = {t + 1}: the gradient ∂L/∂· arriving at "
-                "every node")
+        return f"Cell tracer, backward at t = {t + 1}: the gradient ∂L/∂· at every node"
     return f"Cell tracer, forward at t = {t + 1}: the value at every node (2 units)"

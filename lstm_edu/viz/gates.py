@@ -7,8 +7,10 @@ What it covers
 - ``gate_history(lstm, x, batch=0)``: one forward pass; returns ``{"i","f","g","o","c","h"}``
   each ``(T, H)`` for batch element ``batch``, straight from ``lstm.forward(x)``.
 - ``gate_animation(lstm=None, x=None, batch=0, projector=False)``: kernel-free figure: six
-  rows (i, f, g, o, c, h); left a heatmap unit × time of the whole sequence, right bars of
-  the values at the current time step; a time slider and Play move a cursor over time.
+  rows (i, f, g, o, c, h); left a heatmap unit × time of the whole sequence, each with its own
+  labelled colour bar at the right edge, right bars of the values at the current time step; a
+  time slider and Play move a cursor (two triangles just outside the heatmap, pointing at the
+  current column, so no mark is drawn over the colours).
 - ``set_gate_figure(fig, hist, t)``: update such a figure in place (used by the widget).
 
 Not covered: GRU gates (the same figure works on any dict of ``(T, H)`` arrays through
@@ -25,6 +27,8 @@ from lstm_edu.viz import theme
 from lstm_edu.viz._controls import animation_controls, display_round
 
 QUANTITIES = ("i", "f", "g", "o", "c", "h")
+#: How far (in rows) the cursor's triangles sit outside the heatmap.
+_CURSOR_GAP = 0.45
 
 
 def example_lstm_input(T: int = 12, input_size: int = 2, hidden_size: int = 4, seed: int = 0):
@@ -66,8 +70,10 @@ def _frame_traces(hist, t: int, ranges) -> list[go.BaseTraceType]:
             showlegend=False,
         ))
         cursors.append(go.Scatter(
-            x=[t + 1, t + 1], y=[0.5, H + 0.5], mode="lines", hoverinfo="skip",
-            line=dict(color=theme.COLORS["ink"], width=3), showlegend=False,
+            x=[t + 1, t + 1], y=[0.5 - _CURSOR_GAP, H + 0.5 + _CURSOR_GAP], mode="markers",
+            marker=dict(symbol=["triangle-up", "triangle-down"], size=11,
+                        color=theme.COLORS["ink"]),
+            hoverinfo="skip", showlegend=False, cliponaxis=False,
         ))
     return bars + cursors
 
@@ -82,20 +88,28 @@ def gate_figure(hist: dict[str, np.ndarray], projector: bool = False,
     """
     T, H = hist["i"].shape
     ranges = _ranges(hist)
+    spacing = 0.035
     fig = make_subplots(
-        rows=6, cols=2, column_widths=[0.72, 0.28], shared_xaxes="columns",
-        horizontal_spacing=0.1, vertical_spacing=0.03,
+        rows=6, cols=2, column_widths=[0.7, 0.3], shared_xaxes="columns",
+        horizontal_spacing=0.1, vertical_spacing=spacing,
     )
+    row_h = (1 - 5 * spacing) / 6
     for r, k in enumerate(QUANTITIES, start=1):
         lo, hi = ranges[k]
+        mid = 1 - (r - 1) * (row_h + spacing) - row_h / 2       # the row's centre, paper y
         fig.add_trace(go.Heatmap(
             z=display_round(hist[k].T).tolist(), x=list(range(1, T + 1)), y=list(range(1, H + 1)),
             zmin=lo, zmax=hi, colorscale=theme.SEQUENTIAL if lo == 0 else theme.DIVERGING,
-            showscale=False, name=theme.GATE_NAMES[k],
+            name=theme.GATE_NAMES[k],
+            colorbar=dict(title=dict(text=k, side="right"), x=1.0, xanchor="left", xpad=6,
+                          y=mid, len=row_h, thickness=9, tickvals=[lo, (lo + hi) / 2, hi],
+                          ticktext=[f"{v:.3g}" for v in (lo, (lo + hi) / 2, hi)]),
             hovertemplate=f"{k}" + "<sub>t=%{x}</sub>, unit %{y}: %{z:.4f}<extra></extra>",
         ), row=r, col=1)
-        fig.update_yaxes(title_text=f"<b>{k}</b>", title_font_color=theme.COLORS[k],
-                         tickvals=list(range(1, H + 1)), row=r, col=1)
+        fig.update_yaxes(title_text=f"<b>{k}</b>", title_font_color=theme.TEXT_COLORS[k],
+                         tickvals=list(range(1, H + 1)),
+                         range=[0.5 - 2 * _CURSOR_GAP, H + 0.5 + 2 * _CURSOR_GAP],
+                         row=r, col=1)
         fig.update_yaxes(range=[lo * 1.05, hi * 1.05], row=r, col=2)
     traces = _frame_traces(hist, 0, ranges)
     for j, tr in enumerate(traces):
@@ -106,14 +120,15 @@ def gate_figure(hist: dict[str, np.ndarray], projector: bool = False,
     fig.update_xaxes(title_text="time step t", row=6, col=1)
     fig.update_xaxes(title_text="unit", dtick=1, row=6, col=2)
     fig.update_layout(
-        title=title, height=900, bargap=0.15, margin=dict(b=120),
+        title=title, height=900, bargap=0.15, margin=dict(b=120, r=50),
         **animation_controls(names, [str(t + 1) for t in range(T)], prefix="time step t = "),
     )
     theme.describe(fig, (
         f"Six rows of heatmaps, one per quantity of an LSTM with {H} units over {T} time steps: "
         "the input gate i, forget gate f and output gate o (between 0 and 1), the candidate g "
-        "and hidden state h (between −1 and 1) and the cell state c. Beside each heatmap, bars "
-        "show the values of every unit at the time step chosen with the slider; Play steps "
+        "and hidden state h (between −1 and 1) and the cell state c; a colour bar at the right "
+        "edge gives each row's scale. Beside each heatmap, bars show the values of every unit "
+        "at the time step chosen with the slider, marked by two triangles; Play steps "
         "through time."))
     return theme.apply(fig, projector=projector)
 

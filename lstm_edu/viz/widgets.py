@@ -39,6 +39,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from lstm_edu import analysis
 from lstm_edu.book.render import PLOTLY_CONFIG, PLOTLY_MIME
 from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, valve
 from lstm_edu.viz._controls import display_round, show_frame
@@ -113,13 +114,13 @@ class LiveFigure(widgets.VBox):
 def gate_widget(lstm=None, x=None, projector: bool = False) -> LiveFigure:
     """Gate animation, live: ``t`` (lookup), ``forget_shift`` and ``input_scale`` (recompute).
 
-    ``forget_shift`` is added to the forget-gate block of ``bias_ih`` (0: the model as
-    given); ``x`` is multiplied by ``input_scale``.
+    ``forget_shift`` is added to the bias the forget gate sees (0: the model as given;
+    ``lstm_edu.analysis.with_gate_bias``); ``x`` is multiplied by ``input_scale``.
     """
     if lstm is None or x is None:
         lstm0, x0 = gates.example_lstm_input()
         lstm, x = (lstm0 if lstm is None else lstm), (x0 if x is None else x)
-    H = lstm.params["weight_hh"].shape[1]
+    forget0 = analysis.gate_bias(lstm, "f")       # the model's own forget-gate bias, (H,)
     fig = gates.gate_animation(lstm, x, projector=projector)
     fig.frames = ()   # the widget recomputes; frames would go stale
     fig.layout.sliders, fig.layout.updatemenus = (), ()
@@ -134,9 +135,8 @@ def gate_widget(lstm=None, x=None, projector: bool = False) -> LiveFigure:
 
     @lru_cache(maxsize=64)
     def history(shift: float, scale: float) -> dict:
-        params = {k: np.array(v, copy=True) for k, v in lstm.params.items()}
-        params["bias_ih"][H:2 * H] += shift
-        return gates.gate_history(type(lstm).from_params(params), np.asarray(x) * scale)
+        model = analysis.with_gate_bias(lstm, "f", forget0 + shift)
+        return gates.gate_history(model, np.asarray(x) * scale)
 
     shown = {}
 
@@ -279,7 +279,7 @@ def valve_widget(projector: bool = False) -> LiveFigure:
     }
 
     def update(fig, v):
-        marker, bar = valve._marker_and_bar(float(v["z"]), float(v["value"]))
+        marker, bar = valve.marker_and_bar(float(v["z"]), float(v["value"]))
         with fig.batch_update():
             fig.data[3].update(marker.to_plotly_json())
             fig.data[4].update(bar.to_plotly_json())
@@ -316,7 +316,7 @@ def bptt_widget(projector: bool = False) -> LiveFigure:
         T, rho = int(v["T"]), float(v["rho"])
         controls["k"].max = T
         fig = base(T)
-        path, text = bptt._frame(T, min(int(v["k"]), T), numbers(T, rho))
+        path, text = bptt.frame_traces(T, min(int(v["k"]), T), numbers(T, rho))
         with fig.batch_update():
             fig.data[1].update(x=path.x, y=path.y)
             fig.data[3].update(text=text.text, customdata=text.customdata)
