@@ -7,7 +7,7 @@ packed with ``pack_padded_sequence(x, lengths, enforce_sorted=False)`` and unpac
 and direction. Each layer and direction *is* a one-layer model (``lstm_edu.lstm.LSTM``,
 ``gru.GRU``, ``rnn.RNN``): this module only decides which steps each of them sees.
 Not covered: ``batch_first``, ``proj_size``, ReLU RNNs, ``PackedSequence`` objects (pass
-``lengths`` instead), variational (recurrent) dropout, training loops.
+``lengths`` instead), training loops.
 
 Shapes (D = 2 if bidirectional else 1, L = num_layers)::
 
@@ -32,6 +32,12 @@ torch's conventions, kept exactly:
 - Dropout (inverted, scale 1 / (1 - p)) on each layer's output except the last, only when
   ``train=True`` (torch's training mode). The masks stay in the trace, and backward uses them.
 
+Beyond torch (keyword-only, also only when ``train=True``): variational dropout (Gal &
+Ghahramani 2016; ``lstm_edu.dropout``), one mask per sequence and (layer, direction), the
+same at every step: ``input_dropout`` on each layer's input, ``recurrent_dropout`` on h_{t-1}
+where it enters the recurrence. Draw order from the generator, per layer: each direction's
+input mask, then its recurrent mask, then the between-layer mask; a p of 0 draws nothing.
+
 How packing is done here, with the one-layer models unchanged: sort the distinct lengths
 l_1 < l_2 < ...; between two of them the set of running sequences is constant, so each time
 span [l_{k-1}, l_k) is one call of the one-layer ``forward`` on the sequences still running,
@@ -42,15 +48,14 @@ the next span sends back as its ``h0``/``c0`` gradient) enters as ``dh[-1]`` and
 The reverse direction is the same run on each sequence reversed within its own length.
 """
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_edu import packing
+from lstm_edu import dropout as drop
+from lstm_edu import packing, state_dict
 from lstm_edu._validation import (
     PARAM_NAMES,
-    SUPPORTED_DTYPES,
     as_real_array,
     check_finite,
     check_grad_output,
@@ -71,6 +76,7 @@ class StackedTrace:
     x (T, B, I); output (T, B, D*H); h_n (L*D, B, H); lengths (B,) int64;
     layer_outputs: L arrays (T, B, D*H), each layer's output before dropout;
     dropout_masks: L - 1 arrays (T, B, D*H) (0 or 1 / (1 - p)), or None where none was applied;
+    input_masks, recurrent_masks: L*D arrays (B, n_in) and (B, H) (variational), or None;
     runs: runs[k] for k = layer * D + direction: (cell, [one-layer trace per time span]);
     spans: [(start, stop, active indices)], the time spans of the packed batch.
     """
@@ -81,6 +87,8 @@ class StackedTrace:
     lengths: np.ndarray
     layer_outputs: list
     dropout_masks: list
+    input_masks: list
+    recurrent_masks: list
     runs: list
     spans: list
 
@@ -97,11 +105,6 @@ class StackedLSTMTrace(StackedTrace):
     c_n: np.ndarray
 
 
-def _key(name, layer, direction):
-    """torch's state_dict name, e.g. ``weight_hh_l1_reverse``."""
-    return f"{name}_l{layer}{'_reverse' if direction else ''}"
-
-
 class _Stacked:
     """Sizes, torch-layout parameters, checks and the layer/direction loops of the three models.
 
@@ -113,56 +116,36 @@ class _Stacked:
     has_cell = True
 
     def __init__(self, input_size, hidden_size, num_layers=1, bidirectional=False, dropout=0.0,
-                 seed=None, dtype=np.float64):
+                 seed=None, dtype=np.float64, *, input_dropout=0.0, recurrent_dropout=0.0):
         self._set_config(check_size(input_size, "input_size"),
                          check_size(hidden_size, "hidden_size"),
-                         check_size(num_layers, "num_layers"), bidirectional, dropout,
-                         check_model_dtype(dtype))
+                         check_size(num_layers, "num_layers"), bidirectional,
+                         (dropout, input_dropout, recurrent_dropout), check_model_dtype(dtype))
         self.rng = np.random.default_rng(seed)          # params first, then dropout masks
         bound = 1.0 / np.sqrt(self.hidden_size)          # torch: U(-1/sqrt(H), 1/sqrt(H))
         self.params = {key: self.rng.uniform(-bound, bound, size=shape).astype(self.dtype)
                        for key, (shape, _) in self._param_shapes().items()}
 
-    def _set_config(self, input_size, hidden_size, num_layers, bidirectional, dropout, dtype):
+    def _set_config(self, input_size, hidden_size, num_layers, bidirectional, dropouts, dtype):
         if not isinstance(bidirectional, (bool, np.bool_)):
             raise TypeError(f"bidirectional: expected True or False, got {bidirectional!r}")
-        if isinstance(dropout, (bool, np.bool_)) or not isinstance(dropout, numbers.Real):
-            raise TypeError(f"dropout: expected a probability 0 <= p < 1, got {dropout!r}")
-        if not 0 <= dropout < 1:
-            raise ValueError(f"dropout: expected a probability 0 <= p < 1, got {dropout!r}")
+        self.dropout, self.input_dropout, self.recurrent_dropout = (
+            drop.check_probability(p, name) for p, name in
+            zip(dropouts, ("dropout", "input_dropout", "recurrent_dropout"), strict=True))
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
-        self.bidirectional, self.dropout, self.dtype = bool(bidirectional), float(dropout), dtype
+        self.bidirectional, self.dtype = bool(bidirectional), dtype
         self.num_directions = 2 if self.bidirectional else 1
 
     @classmethod
-    def from_params(cls, params, dropout=0.0, seed=None):
+    def from_params(cls, params, dropout=0.0, seed=None, *, input_dropout=0.0,
+                    recurrent_dropout=0.0):
         """A model holding copies of ``params`` (torch ``state_dict`` names, numpy arrays or
         anything ``np.asarray`` takes); num_layers, bidirectional, sizes and dtype inferred.
-        ``dropout`` and ``seed`` (of the dropout masks) are not in a state_dict: give them."""
-        if not isinstance(params, dict):
-            raise TypeError(f"params: expected a dict of arrays, got {type(params).__name__}")
+        The dropouts and ``seed`` (of the dropout masks) are not in a state_dict: give them."""
+        I, H, L, bidi, dtype = state_dict.infer_config(params, cls.cell_class.n_gates)  # noqa: E741
         arrays = {k: np.asarray(v) for k, v in params.items()}
-        num_layers = 0
-        while f"weight_ih_l{num_layers}" in arrays:
-            num_layers += 1
-        if num_layers == 0 or "weight_hh_l0" not in arrays:
-            raise ValueError(f"params: expected torch state_dict keys weight_ih_l0, "
-                             f"weight_hh_l0, ..., got keys {sorted(map(str, arrays))}")
-        G, w_hh = cls.cell_class.n_gates, arrays["weight_hh_l0"]
-        pre = f"{G}H" if G > 1 else "H"
-        if w_hh.ndim != 2 or w_hh.shape[1] == 0 or w_hh.shape[0] != G * w_hh.shape[1]:
-            raise ValueError(f"params['weight_hh_l0']: expected shape ({pre}, H) with H >= 1, "
-                             f"got shape {w_hh.shape}")
-        if arrays["weight_ih_l0"].ndim != 2 or arrays["weight_ih_l0"].shape[1] == 0:
-            raise ValueError(f"params['weight_ih_l0']: expected a 2-D array ({pre}, I), I >= 1, "
-                             f"got shape {arrays['weight_ih_l0'].shape}")
-        dtype = w_hh.dtype
-        if dtype not in SUPPORTED_DTYPES:
-            raise TypeError(f"params['weight_hh_l0']: expected dtype float64 or float32, "
-                            f"got {dtype}")
         model = cls.__new__(cls)
-        model._set_config(arrays["weight_ih_l0"].shape[1], w_hh.shape[1], num_layers,
-                          "weight_ih_l0_reverse" in arrays, dropout, dtype)
+        model._set_config(I, H, L, bidi, (dropout, input_dropout, recurrent_dropout), dtype)
         model._check_params(arrays)
         model.params = {k: np.array(arrays[k], copy=True) for k in model._param_shapes()}
         model.rng = np.random.default_rng(seed)
@@ -172,42 +155,14 @@ class _Stacked:
 
     def _param_shapes(self):
         """{torch name: (shape, description)} in state_dict order."""
-        G, H, D = self.cell_class.n_gates, self.hidden_size, self.num_directions
-        pre = f"{G}H" if G > 1 else "H"
-        shapes = {}
-        for layer in range(self.num_layers):
-            n_in, what = (self.input_size, "I") if layer == 0 else (D * H, "D*H")
-            for d in range(D):
-                shapes[_key("weight_ih", layer, d)] = ((G * H, n_in), f"({pre}, {what})")
-                shapes[_key("weight_hh", layer, d)] = ((G * H, H), f"({pre}, H)")
-                shapes[_key("bias_ih", layer, d)] = ((G * H,), f"({pre},)")
-                shapes[_key("bias_hh", layer, d)] = ((G * H,), f"({pre},)")
-        return shapes
+        return state_dict.param_shapes(self.cell_class.n_gates, self.input_size,
+                                       self.hidden_size, self.num_layers, self.num_directions)
 
     def _check_params(self, params, name="params"):
         """Exactly the expected keys, each a finite array of its shape and the model's dtype."""
-        expected = self._param_shapes()
-        missing = [k for k in expected if k not in params]
-        extra = sorted(str(k) for k in params if k not in expected)
-        if missing or extra:
-            raise ValueError(
-                f"{name}: expected exactly the keys of torch.nn.{self.cell_class.__name__}("
-                f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
-                f"bidirectional={self.bidirectional}).state_dict(), got missing keys {missing} "
-                f"and unexpected keys {extra}")
-        for key, (shape, desc) in expected.items():
-            arr = params[key]
-            if not isinstance(arr, np.ndarray):
-                raise TypeError(f"{name}['{key}']: expected a numpy array, "
-                                f"got {type(arr).__name__}")
-            if arr.shape != shape:
-                raise ValueError(
-                    f"{name}['{key}']: expected shape {desc} = {shape} for input_size="
-                    f"{self.input_size}, hidden_size={self.hidden_size}, bidirectional="
-                    f"{self.bidirectional}, got shape {arr.shape}")
-            if arr.dtype != self.dtype:
-                raise TypeError(f"{name}['{key}']: expected dtype {self.dtype}, got {arr.dtype}")
-            check_finite(arr, f"{name}['{key}']")
+        what = (f"torch.nn.{self.cell_class.__name__}({self.input_size}, {self.hidden_size}, "
+                f"num_layers={self.num_layers}, bidirectional={self.bidirectional})")
+        state_dict.check_params(params, self._param_shapes(), self.dtype, what, name)
 
     @property
     def num_params(self):
@@ -215,15 +170,17 @@ class _Stacked:
         return sum(int(np.prod(shape)) for shape, _ in self._param_shapes().values())
 
     def __repr__(self):
+        extra = "".join(f", {k}={getattr(self, k)}" for k in ("input_dropout",
+                        "recurrent_dropout") if getattr(self, k))
         return (f"{type(self).__name__}(input_size={self.input_size}, "
                 f"hidden_size={self.hidden_size}, num_layers={self.num_layers}, "
-                f"bidirectional={self.bidirectional}, dropout={self.dropout}, "
+                f"bidirectional={self.bidirectional}, dropout={self.dropout}{extra}, "
                 f"dtype={self.dtype})")
 
     def _cell(self, layer, direction):
         """The one-layer model of (layer, direction), holding copies of its current params."""
         return self.cell_class.from_params(
-            {name: self.params[_key(name, layer, direction)] for name in PARAM_NAMES})
+            {name: self.params[state_dict.key(name, layer, direction)] for name in PARAM_NAMES})
 
     # ---- input checks ---------------------------------------------------------------------
 
@@ -250,14 +207,18 @@ class _Stacked:
 
     # ---- one layer, one direction over a packed batch -------------------------------------
 
-    def _run_direction(self, cell, x, spans, h, c):
+    def _run_direction(self, cell, x, spans, h, c, mask_h=None):
         """x (T, B, n_in) in the direction's time order; h, c (B, H) initial states, updated in
-        place to each sequence's final state. Returns output (T, B, H) and the span traces."""
+        place to each sequence's final state; mask_h (B, H) a recurrent dropout mask or None.
+        Returns output (T, B, H) and the span traces."""
         output = np.zeros(x.shape[:2] + (self.hidden_size,), dtype=self.dtype)
         traces = []
         for start, stop, active in spans:
             states = {"h0": h[active], "c0": c[active]} if self.has_cell else {"h0": h[active]}
-            tr = cell.forward(x[start:stop, active], **states)
+            if mask_h is None:
+                tr = cell.forward(x[start:stop, active], **states)
+            else:
+                tr = drop.recurrent_forward(cell, x[start:stop, active], mask_h[active], **states)
             output[start:stop, active] = tr.h
             h[active] = tr.h[-1]
             if self.has_cell:
@@ -275,11 +236,13 @@ class _Stacked:
         for (start, stop, active), tr in zip(reversed(spans), reversed(traces), strict=True):
             dh_span = d_out[start:stop, active]                   # a copy (fancy index)
             dh_span[-1] += dh[active]                            # grad reaching the last state
+            back = (drop.recurrent_backward if isinstance(tr, drop.RecurrentDropoutTrace)
+                    else cell.backward)
             if self.has_cell:
-                g = cell.backward(tr, dh_span, dc_last=dc[active])
+                g = back(tr, dh_span, dc_last=dc[active])
                 dc[active] = g["c0"]
             else:
-                g = cell.backward(tr, dh_span)
+                g = back(tr, dh_span)
             dh[active] = g["h0"]
             dx[start:stop, active] = g["x"]
             for name in PARAM_NAMES:
@@ -300,16 +263,22 @@ class _Stacked:
         self._check_params(self.params)
         rng = self.rng if seed is None else np.random.default_rng(seed)
         spans, D, p = packing.time_spans(lengths), self.num_directions, self.dropout
+        p_x, p_h = (self.input_dropout, self.recurrent_dropout) if train else (0.0, 0.0)
 
-        layer_in, layer_outputs, masks, runs = x, [], [], []
+        layer_in, layer_outputs, masks, runs, x_masks, h_masks = x, [], [], [], [], []
         for layer in range(self.num_layers):
             halves = []
             for d in range(D):
                 k = layer * D + d
                 cell = self._cell(layer, d)
                 seq = layer_in if d == 0 else packing.reverse_within_lengths(layer_in, lengths)
-                out, traces = self._run_direction(cell, seq, spans, h_n[k],
-                                                  c_n[k] if self.has_cell else None)
+                m_x = drop.inverted_mask(rng, (B, seq.shape[2]), p_x, self.dtype) if p_x else None
+                m_h = drop.inverted_mask(rng, (B, self.hidden_size), p_h, self.dtype) if p_h \
+                    else None
+                x_masks.append(m_x)
+                h_masks.append(m_h)
+                out, traces = self._run_direction(cell, seq if m_x is None else seq * m_x, spans,
+                                                  h_n[k], c_n[k] if self.has_cell else None, m_h)
                 halves.append(out if d == 0 else packing.reverse_within_lengths(out, lengths))
                 runs.append((cell, traces))
             y = np.concatenate(halves, axis=2) if D == 2 else halves[0]   # (T, B, D*H)
@@ -317,13 +286,14 @@ class _Stacked:
             if layer < self.num_layers - 1:
                 mask = None
                 if train and p > 0:
-                    mask = (rng.random(y.shape) >= p).astype(self.dtype) / self.dtype.type(1 - p)
+                    mask = drop.inverted_mask(rng, y.shape, p, self.dtype)
                     y = y * mask
                 masks.append(mask)
             layer_in = y
 
         fields = dict(x=x, output=layer_outputs[-1], h_n=h_n, lengths=lengths,
-                      layer_outputs=layer_outputs, dropout_masks=masks, runs=runs, spans=spans)
+                      layer_outputs=layer_outputs, dropout_masks=masks, input_masks=x_masks,
+                      recurrent_masks=h_masks, runs=runs, spans=spans)
         return StackedLSTMTrace(**fields, c_n=c_n) if self.has_cell else StackedTrace(**fields)
 
     def _backward(self, trace, d_output, dh_n, dc_n):
@@ -357,9 +327,11 @@ class _Stacked:
                     d_out = packing.reverse_within_lengths(d_out, lengths)
                 g, dx = self._backprop_direction(cell, traces, trace.spans, d_out, dh[k],
                                                  dc[k] if self.has_cell else None, n_in)
+                if trace.input_masks[k] is not None:
+                    dx = dx * trace.input_masks[k]                # through x_t * m_x
                 d_in += dx if d == 0 else packing.reverse_within_lengths(dx, lengths)
                 for name in PARAM_NAMES:
-                    grads[_key(name, layer, d)] = g[name]
+                    grads[state_dict.key(name, layer, d)] = g[name]
             if layer > 0:
                 mask = trace.dropout_masks[layer - 1]
                 d_y = d_in if mask is None else d_in * mask
@@ -375,8 +347,9 @@ class StackedLSTM(_Stacked):
     bidirectional=..., dropout=p)`` over a packed batch. Each layer/direction is an ``LSTM``.
 
     ``StackedLSTM(input_size, hidden_size, num_layers=1, bidirectional=False, dropout=0.0,
-    seed=None, dtype=np.float64)``; params drawn like torch (uniform +-1/sqrt(H), state_dict
-    order) from ``np.random.default_rng(seed)``, which then draws the dropout masks.
+    seed=None, dtype=np.float64, *, input_dropout=0.0, recurrent_dropout=0.0)``; params drawn
+    like torch (uniform +-1/sqrt(H), state_dict order) from ``np.random.default_rng(seed)``,
+    which then draws the dropout masks.
     """
 
     cell_class = LSTM
@@ -385,9 +358,9 @@ class StackedLSTM(_Stacked):
     def forward(self, x, h0=None, c0=None, lengths=None, train=False, seed=None):
         """x (T, B, I); h0, c0 (L*D, B, H) or None (zeros); lengths (B,) ints in [1, T] or None.
 
-        train: apply dropout between layers. seed: an int or ``np.random.Generator`` for the
-        dropout masks (default: the model's own generator). Returns a ``StackedLSTMTrace``
-        with output (T, B, D*H), h_n and c_n (L*D, B, H).
+        train: apply the dropouts. seed: an int or ``np.random.Generator`` for the masks
+        (default: the model's own generator). Returns a ``StackedLSTMTrace``: output
+        (T, B, D*H), h_n and c_n (L*D, B, H).
         """
         return self._forward(x, h0, c0, lengths, train, seed)
 
@@ -404,18 +377,11 @@ class _StackedNoCell(_Stacked):
     has_cell = False
 
     def forward(self, x, h0=None, lengths=None, train=False, seed=None):
-        """x (T, B, I); h0 (L*D, B, H) or None (zeros); lengths (B,) ints in [1, T] or None.
-
-        train: apply dropout between layers. seed: an int or ``np.random.Generator`` for the
-        dropout masks (default: the model's own generator). Returns a ``StackedTrace`` with
-        output (T, B, D*H) and h_n (L*D, B, H).
-        """
+        """As ``StackedLSTM.forward`` without c0; returns a ``StackedTrace`` (no c_n)."""
         return self._forward(x, h0, None, lengths, train, seed)
 
     def backward(self, trace, d_output, dh_n=None):
-        """BPTT. d_output = dL/d(output) (T, B, D*H) (ignored past each length); dh_n =
-        dL/dh_n (L*D, B, H) or None. Returns every params key, x (T, B, I) and h0
-        (L*D, B, H). Uses the weights and dropout masks of the forward pass."""
+        """As ``StackedLSTM.backward`` without dc_n; the result has no c0."""
         return self._backward(trace, d_output, dh_n, None)
 
 

@@ -9,6 +9,11 @@
 - Central finite differences (``lstm_edu.gradcheck``) with lengths, both directions, dropout.
 - Batch invariance: a sequence's result does not depend on its batch-mates or on its padding.
 - Dropout, the params contract (names, shapes, init), and bad input.
+- Variational dropout (``input_dropout``, ``recurrent_dropout``; Gal & Ghahramani 2016): equal
+  to a torch autograd loop written here from the definition (torch's cells fed x_t * m_x and
+  h_{t-1} * m_h, one sequence at a time, with the trace's masks), central differences with
+  fixed masks, one mask per sequence (a dropped input is never read, at any step) and on the
+  recurrence only (a dropped h_{t-1} unit gets no W_hh gradient, yet still reaches the output).
 
 ``python tests/test_stacked.py`` prints the worst parity error per model and case as a table.
 """
@@ -289,6 +294,149 @@ def test_dropout_scaling_and_where_it_acts():
     assert not np.array_equal(first, second)
 
 
+# ---- variational dropout (Gal & Ghahramani 2016) ------------------------------------------
+
+def torch_variational(kind, params, x, lengths, h0, c0, tr, dy, dh_n, dc_n):
+    """torch's output, h_n, c_n and autograd gradients, from the definition of variational
+    dropout, one sequence at a time: each layer/direction reads x_t * m_x; its recurrence reads
+    h_{t-1} * m_h (the GRU's carry z * h_{t-1} is not dropped); between layers the output is
+    multiplied by that step's mask. The masks are taken from our trace ``tr``."""
+    tp = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    tx, th0 = torch.tensor(x, requires_grad=True), torch.tensor(h0, requires_grad=True)
+    tc0 = torch.tensor(c0, requires_grad=True)
+    L, D = len(tr.dropout_masks) + 1, 1 + ("weight_ih_l0_reverse" in params)
+    sig, out_all, h_n, c_n = torch.sigmoid, torch.zeros(x.shape[:2] + (D * H,),
+                                                       dtype=torch.float64), [], []
+
+    def step(w, inp, h, c, m_h):
+        a_x = inp @ w["weight_ih"].T + w["bias_ih"]
+        a_h = (h * m_h) @ w["weight_hh"].T + w["bias_hh"]
+        if kind == "LSTM":
+            i, f, g, o = torch.chunk(a_x + a_h, 4)
+            c = sig(f) * c + sig(i) * torch.tanh(g)
+            return sig(o) * torch.tanh(c), c
+        if kind == "RNN":
+            return torch.tanh(a_x + a_h), c
+        (xr, xz, xn), (hr, hz, hn) = torch.chunk(a_x, 3), torch.chunk(a_h, 3)
+        r, z = sig(xr + hr), sig(xz + hz)
+        return (1 - z) * torch.tanh(xn + r * hn) + z * h, c
+
+    for b, n in enumerate(lengths):
+        layer_in, finals_h, finals_c = tx[:n, b], [None] * (L * D), [None] * (L * D)
+        for layer in range(L):
+            halves = []
+            for d in range(D):
+                k = layer * D + d
+                suffix = f"_l{layer}" + ("_reverse" if d else "")
+                w = {name: tp[name + suffix] for name in
+                     ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+                m_x, m_h = (torch.tensor(m[b]) if m is not None else 1.0
+                            for m in (tr.input_masks[k], tr.recurrent_masks[k]))
+                h, c, hs = th0[k, b], tc0[k, b], []
+                for t in (range(n) if d == 0 else range(n - 1, -1, -1)):
+                    h, c = step(w, layer_in[t] * m_x, h, c, m_h)
+                    hs.append(h)
+                finals_h[k], finals_c[k] = h, c
+                halves.append(torch.stack(hs if d == 0 else hs[::-1]))
+            y = torch.cat(halves, dim=1)                                 # (n, D*H)
+            if layer == L - 1:
+                out_all = out_all.index_put((torch.arange(n), torch.tensor(b)), y)
+            elif tr.dropout_masks[layer] is not None:
+                y = y * torch.tensor(tr.dropout_masks[layer][:n, b])
+            layer_in = y
+        h_n.append(torch.stack(finals_h))
+        c_n.append(torch.stack(finals_c))
+    h_n, c_n = torch.stack(h_n, dim=1), torch.stack(c_n, dim=1)         # (L*D, B, H)
+    loss = (out_all * torch.tensor(dy)).sum() + (h_n * torch.tensor(dh_n)).sum()
+    if kind == "LSTM":
+        loss = loss + (c_n * torch.tensor(dc_n)).sum()
+    loss.backward()
+    result = {"output": out_all, "h_n": h_n, "x": tx.grad, "h0": th0.grad,
+              **{k: v.grad for k, v in tp.items()}}
+    if kind == "LSTM":
+        result.update(c_n=c_n, c0=tc0.grad)
+    return {k: v.detach().numpy() for k, v in result.items()}
+
+
+@pytest.mark.parametrize("bidirectional", [False, True], ids=["uni", "bi"])
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_variational_dropout_matches_torch_autograd(kind, bidirectional):
+    D, L, lengths = 2 if bidirectional else 1, 2, [4, 6, 1, 3]
+    net = MODELS[kind][0](I, H, num_layers=L, bidirectional=bidirectional, dropout=0.3,
+                          input_dropout=0.4, recurrent_dropout=0.5, seed=21)
+    rng = np.random.default_rng(22)
+    x = rng.standard_normal((T, B, I))
+    h0, c0, dh_n, dc_n = rng.standard_normal((4, L * D, B, H))
+    dy = rng.standard_normal((T, B, D * H))
+    is_lstm = kind == "LSTM"
+    tr = net.forward(x, h0, c0, lengths=lengths, train=True, seed=23) if is_lstm else \
+        net.forward(x, h0, lengths=lengths, train=True, seed=23)
+    assert all(m is not None for m in tr.input_masks + tr.recurrent_masks + tr.dropout_masks)
+    grads = net.backward(tr, dy, dh_n, dc_n) if is_lstm else net.backward(tr, dy, dh_n)
+    ours = {"output": tr.output, "h_n": tr.h_n, **grads, **({"c_n": tr.c_n} if is_lstm else {})}
+    ref = torch_variational(kind, net.params, x, lengths, h0, c0, tr, dy, dh_n, dc_n)
+    assert set(ours) == set(ref)
+    bad = {k: rel_err(ours[k], ref[k]) for k in ref if not rel_err(ours[k], ref[k]) <= TOL}
+    assert not bad, bad
+    plain = net.forward(x, h0, c0, lengths=lengths) if is_lstm else net.forward(x, h0,
+                                                                               lengths=lengths)
+    assert not np.allclose(plain.output, tr.output)                  # the masks did act
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_variational_dropout_finite_differences(kind):
+    net = MODELS[kind][0](2, 3, num_layers=2, bidirectional=True, dropout=0.3,
+                          input_dropout=0.3, recurrent_dropout=0.4, seed=31)
+    rng = np.random.default_rng(32)
+    x = rng.standard_normal((4, 3, 2))
+    h0, c0 = rng.standard_normal((2, 4, 3, 3))
+    errors, _, tr = fd_errors(net, x, h0, c0, [3, 4, 2], n_entries=10, train=True, seed=33)
+    bad = {k: v for k, v in errors.items() if not v < 1e-7}
+    assert not bad, bad
+    assert all(np.any(m == 0) for m in tr.recurrent_masks)          # some units were dropped
+
+
+def test_variational_masks_one_per_sequence_and_where_they_act():
+    p_x, p_h = 0.5, 0.5
+    net = StackedLSTM(4, 6, num_layers=2, input_dropout=p_x, recurrent_dropout=p_h, seed=41)
+    x = np.random.default_rng(41).standard_normal((7, 5, 4))
+    tr = net.forward(x, train=True, seed=42)
+    m_x, m_h = tr.input_masks[0], tr.recurrent_masks[0]
+    assert m_x.shape == (5, 4) and m_h.shape == (5, 6) and tr.input_masks[1].shape == (5, 6)
+    for m, p in [(m_x, p_x), (m_h, p_h)]:
+        assert set(np.unique(m)) == {0.0, 1 / (1 - p)}
+    assert tr.dropout_masks == [None]                                # dropout=0: none between
+    grads = net.backward(tr, np.ones_like(tr.output))
+    # a dropped input unit of a sequence is never read, at any step; the others are
+    dropped = m_x == 0
+    assert np.all(grads["x"][:, dropped] == 0) and np.all(grads["x"][:, ~dropped] != 0)
+    # a dropped h_{t-1} unit feeds no recurrent weight, yet it is still the layer's output
+    one = StackedRNN(2, 6, recurrent_dropout=0.5, seed=43)
+    tr1 = one.forward(np.random.default_rng(43).standard_normal((5, 1, 2)), train=True, seed=44)
+    cols = tr1.recurrent_masks[0][0] == 0
+    assert 0 < cols.sum() < 6
+    g1 = one.backward(tr1, np.ones_like(tr1.output))
+    assert np.all(g1["weight_hh_l0"][:, cols] == 0) and np.all(g1["weight_hh_l0"][:, ~cols] != 0)
+    assert np.all(tr1.output[:, 0, cols] != 0)
+
+
+def test_variational_dropout_only_in_training_and_draws_nothing_at_zero():
+    kw = dict(num_layers=3, bidirectional=True, dropout=0.5, seed=51)
+    net = StackedGRU(I, H, input_dropout=0.3, recurrent_dropout=0.3, **kw)
+    x = np.random.default_rng(51).standard_normal((T, B, I))
+    a = net.forward(x, lengths=LENGTHS["unequal"])
+    assert a.input_masks == [None] * 6 and a.recurrent_masks == [None] * 6
+    b = StackedGRU.from_params(net.params).forward(x, lengths=LENGTHS["unequal"])
+    assert np.array_equal(a.output, b.output) and np.array_equal(a.h_n, b.h_n)
+    # p = 0 draws nothing: the between-layer masks are those of a model without the option
+    c = StackedGRU(I, H, **kw).forward(x, train=True, seed=52)
+    d = StackedGRU(I, H, input_dropout=0.0, recurrent_dropout=0.0, **kw).forward(
+        x, train=True, seed=52)
+    assert all(np.array_equal(m, n) for m, n in zip(c.dropout_masks, d.dropout_masks,
+                                                      strict=True))
+    assert "recurrent_dropout=0.3" in repr(net) and "input_dropout" not in repr(StackedGRU(I, H))
+
+
 # ---- the params contract -------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", list(MODELS))
@@ -357,6 +505,10 @@ BAD_CALLS = {
     "dropout 1": (lambda: StackedLSTM(I, H, dropout=1.0), ValueError, ["dropout", "1.0"]),
     "dropout < 0": (lambda: StackedGRU(I, H, dropout=-0.1), ValueError, ["dropout", "-0.1"]),
     "dropout str": (lambda: StackedGRU(I, H, dropout="0.5"), TypeError, ["dropout", "'0.5'"]),
+    "input_dropout 1": (lambda: StackedLSTM(I, H, input_dropout=1.0), ValueError,
+                        ["input_dropout", "1.0"]),
+    "recurrent_dropout str": (lambda: StackedRNN(I, H, recurrent_dropout="0.2"), TypeError,
+                              ["recurrent_dropout", "'0.2'"]),
     "bidirectional str": (lambda: StackedLSTM(I, H, bidirectional="yes"), TypeError,
                           ["bidirectional", "'yes'"]),
     "train str": (lambda: _lstm().forward(X, train="yes"), TypeError, ["train", "'yes'"]),

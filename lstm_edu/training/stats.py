@@ -1,0 +1,106 @@
+"""Small statistics for experiment tables: intervals for a mean and for a success rate.
+
+What it covers
+--------------
+- ``bootstrap_ci(values)``: the seeded percentile bootstrap 95 % interval of a mean (Efron &
+  Tibshirani 1993, ch. 13): resample the values with replacement, take the 2.5 % and 97.5 %
+  quantiles of the resampled means.
+- ``wilson_ci(k, n)``: the Wilson score 95 % interval for ``k`` successes in ``n`` trials
+  (Wilson 1927), which, unlike ``k/n +- 1.96 sqrt(p(1-p)/n)``, stays inside [0, 1] and is not
+  empty at ``k = 0`` or ``k = n``.
+- ``compare(a, b)``: whether two intervals overlap; the sentence a table may print
+  ("no difference measured" when they do).
+- ``mean_ci_cell``, ``rate_cell``: the interval as the text of a table cell.
+
+What it does not cover: hypothesis tests, multiple-comparison corrections, medians.
+Overlapping 95 % intervals do not prove two means equal, and non-overlapping ones are a
+conservative sign of a difference: the book says "no difference measured", not "equal".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["Z95", "bootstrap_ci", "wilson_ci", "compare", "mean_ci_cell", "rate_cell"]
+
+#: The standard normal 97.5 % quantile, for two-sided 95 % intervals.
+Z95 = 1.959963984540054
+
+
+def _values(values, name="values"):
+    arr = np.asarray(values, dtype=np.float64).reshape(-1)
+    if arr.size == 0:
+        raise ValueError(f"{name}: expected at least one number, got none")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name}: expected finite numbers, got {arr.tolist()}")
+    return arr
+
+
+def bootstrap_ci(values, level: float = 0.95, n_boot: int = 10_000, seed: int = 0) -> dict:
+    """Percentile bootstrap interval of the mean of ``values`` (1-D, finite).
+
+    ``n_boot`` resamples of the same size, drawn with ``np.random.default_rng(seed)``: the
+    same inputs always give the same interval. Returns ``{"mean", "low", "high", "n"}``; with
+    one value the interval is that value (a bootstrap cannot see any spread).
+    """
+    arr = _values(values)
+    if not 0 < level < 1:
+        raise ValueError(f"level: expected a number in (0, 1), got {level!r}")
+    if not (isinstance(n_boot, int) and n_boot >= 100):
+        raise ValueError(f"n_boot: expected an integer >= 100, got {n_boot!r}")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, arr.size, (n_boot, arr.size))
+    means = arr[idx].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return {"mean": float(arr.mean()), "low": float(lo), "high": float(hi), "n": int(arr.size)}
+
+
+def wilson_ci(k: int, n: int, z: float = Z95) -> dict:
+    """Wilson score interval for ``k`` successes out of ``n`` (default 95 %).
+
+    ``center = (k + z^2/2) / (n + z^2)``,
+    ``half = z / (n + z^2) * sqrt(k (n - k) / n + z^2 / 4)``.
+    Returns ``{"k", "n", "rate", "low", "high"}``.
+    """
+    for name, v in (("k", k), ("n", n)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name}: expected an integer, got {v!r}")
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"k, n: expected 0 <= k <= n and n >= 1, got k={k}, n={n}")
+    z2 = z * z
+    center = (k + z2 / 2) / (n + z2)
+    half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4)
+    return {"k": int(k), "n": int(n), "rate": k / n, "low": max(0.0, center - half),
+            "high": min(1.0, center + half)}
+
+
+def compare(a: dict, b: dict) -> dict:
+    """Do the intervals ``a`` and ``b`` (dicts with ``low`` and ``high``) overlap?
+
+    Returns ``{"overlap": bool, "verdict": str}``: "no difference measured" when they
+    overlap, otherwise "a lower" or "a higher" (a's interval entirely below / above b's).
+    """
+    for name, d in (("a", a), ("b", b)):
+        if not (isinstance(d, dict) and "low" in d and "high" in d):
+            raise TypeError(f"{name}: expected a dict with 'low' and 'high', got {d!r}")
+    if a["high"] < b["low"]:
+        return {"overlap": False, "verdict": "a lower"}
+    if b["high"] < a["low"]:
+        return {"overlap": False, "verdict": "a higher"}
+    return {"overlap": True, "verdict": "no difference measured"}
+
+
+def mean_ci_cell(ci: dict | None, digits: int = 4) -> str | None:
+    """``"0.0123 [0.0100, 0.0150]"`` from ``bootstrap_ci``'s dict (None stays None)."""
+    if ci is None:
+        return None
+    f = f"{{:.{digits}g}}"
+    return f"{f.format(ci['mean'])} [{f.format(ci['low'])}, {f.format(ci['high'])}]"
+
+
+def rate_cell(ci: dict) -> str:
+    """``"7/10 (70 %, 40-89 %)"`` from ``wilson_ci``'s dict."""
+    return (f"{ci['k']}/{ci['n']} ({100 * ci['rate']:.0f} %, "
+            f"{100 * ci['low']:.0f}-{100 * ci['high']:.0f} %)")
