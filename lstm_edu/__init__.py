@@ -14,7 +14,11 @@ What a reader opens from the chapters sits at the top; plumbing sits in folders 
                       and the reference sequence loops over them
 ``lstm rnn gru``      the fast sequence models (tested equal to ``cells`` and to PyTorch)
 ``stacked``           ``StackedLSTM/GRU/RNN``: layers, directions, variable lengths, dropout
-                      (torch.nn's multi-layer API); ``packing``: packed-sequence bookkeeping
+                      (torch.nn's multi-layer API); ``packing``: packed-sequence bookkeeping;
+                      ``state_dict``: torch's multi-layer names and shapes
+``dropout``           between-layer and variational (recurrent) dropout masks and backward
+``init``              orthogonal, identity (RNN) and chrono (LSTM) initialization, in place
+``cost``              multiply-adds per step and the memory BPTT keeps
 ``base``              ``RecurrentParams``: sizes, dtype, parameters, shared by every model
 ``activations``       stable sigmoid, tanh, softmax; ``_validation``: argument checks
 ``variants``          LSTM without forget/output gate, coupled gates, peepholes
