@@ -6,6 +6,10 @@
 - ``offline_page``: a Playwright page in Debian's Chromium where every request that is not a
   ``file://`` URL is aborted and recorded in ``page.blocked_requests``; console errors and
   uncaught page errors are recorded in ``page.console_errors``.
+- ``phone_page``: the same, as a phone shows the book: a 390x844 mobile viewport
+  (``PHONE``), touch, the page's own ``<meta name="viewport">`` honoured.
+- ``new_offline_page(**context_options)``: a factory for such pages with other browser
+  settings (a dark colour-scheme preference, an init script).
 
 Tests that need Chromium are marked ``browser``: they skip when Chromium is absent, except in CI
 (``CI`` set), where a missing browser fails them.
@@ -32,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: A phone as the reader's tests see it (about an iPhone 12-15's CSS viewport).
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
 
 
 def in_ci() -> bool:
@@ -77,9 +84,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def offline_page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def watched_offline(context):
+    """A new page of ``context`` that cannot reach the network and records what it tried."""
     page = context.new_page()
     page.blocked_requests = []
     page.console_errors = []
@@ -94,5 +100,34 @@ def offline_page(chromium):
     page.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(f"pageerror: {e}"))
-    yield page
+    return page
+
+
+@pytest.fixture
+def offline_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield watched_offline(context)
     context.close()
+
+
+@pytest.fixture
+def new_offline_page(chromium):
+    """A factory: ``new_offline_page(**context_options)`` gives an offline, watched page in a
+    fresh browser context (``color_scheme="dark"``, a viewport, an init script ...)."""
+    contexts = []
+
+    def make(init_script=None, **options):
+        context = chromium.new_context(**options)
+        contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
+        return watched_offline(context)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(new_offline_page):
+    return new_offline_page(**PHONE)

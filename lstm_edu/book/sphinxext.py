@@ -14,8 +14,21 @@ What it covers
   the static book never renders;
 - gives bibliography entries the ARIA role their list needs (docutils writes the deprecated
   ``doc-biblioentry`` inside ``role="list"``: a critical axe-core violation);
+- lets long inline code (``lstm_edu.viz.gradient_flow.compute_grad_norms``) break after its
+  dots, so that it neither widens a phone's page nor a table's column;
 - adds the book's small stylesheet (``lstm_edu.css``: visually hidden figure descriptions,
-  figure spacing).
+  figure spacing, the Chinese web font, long code and equations on phones, scroll cues, no
+  colour-mode switch) and page script (``lstm_edu_page.js``: light mode only, scroll cues);
+  copies ``static/`` (with ``fonts/``: the CJK subset font and its licence) into ``_static``;
+- makes search work from disk: Sphinx's search page fetches every result's page for its
+  snippet, which Chromium blocks on ``file://`` (one console error per result, no snippet).
+  At the end of the build the extension writes each page's text to
+  ``_static/lstm_edu_search_text.js``, and ``lstm_edu_search.js`` (search page only) answers
+  those fetches from it;
+- runs the build's notebook kernels with CurveZMQ transport encryption (jupyter_client's own
+  ``KernelManager.transport_encryption = "auto"``, taken when the kernelspec declares
+  ``curve`` support, as ipykernel's does): ipykernel would otherwise warn on every notebook
+  that it "is running over TCP without encryption".
 
 Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It has no options.
 What it does not cover: the figures themselves (``lstm_edu.book.render``, ``lstm_edu.viz``).
@@ -23,6 +36,8 @@ What it does not cover: the figures themselves (``lstm_edu.book.render``, ``lstm
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +53,17 @@ WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 FIGURE_MARKER = 'class="lstm-edu-figure"'
 #: docutils' role for a citation inside its ``role="list"`` container (deprecated in ARIA 1.2).
 BIBLIOENTRY = 'role="doc-biblioentry"'
+#: Written into ``_static`` at the end of the build: every page's text, for search snippets.
+SEARCH_TEXT_JS = "lstm_edu_search_text.js"
+#: Not part of a page's text: permalinks, scripts, styles (as Sphinx's own ``htmlToText``).
+NOT_TEXT = (".headerlink", "script", "style", "noscript")
+#: Inline code long enough to run past a phone's line: ``lstm_edu.viz.gradient_flow.compute...``.
+LONG_LITERAL = re.compile(r'(<span class="pre">)([^<]{16,})(</span>)')
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
+#: Elements whose end separates words (a heading from the paragraph after it, cell from cell).
+BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer "
+                   "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td "
+                   "tfoot th thead tr ul".split())
 
 
 class PlotlyJsonInBook:
@@ -75,7 +101,8 @@ def _copy_assets(app, exc) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PLOTLY_JS, static / "plotly.min.js")
-    shutil.copytree(STATIC_DIR, static, dirs_exist_ok=True)   # the book's own CSS and JS
+    shutil.copytree(STATIC_DIR, static, dirs_exist_ok=True)   # CSS, JS, fonts/
+    _write_search_text(app)
     src, dst = mathjax_dir(), static / "mathjax"
     for part in MATHJAX_PARTS:
         if (src / part).is_dir():
@@ -83,6 +110,17 @@ def _copy_assets(app, exc) -> None:
         else:
             dst.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src / part, dst / part)
+
+
+def break_long_names(body: str) -> str:
+    """Let long inline code break after its dots and slashes (``<wbr>``), as a reader would
+    split a dotted name, instead of widening a phone's page or a table's column. Copying the
+    name copies no extra character."""
+    def wbr(m: re.Match) -> str:
+        text = re.sub(r"([./])(?=[^./])", r"\1<wbr>", m.group(2))
+        return m.group(1) + text + m.group(3)
+
+    return LONG_LITERAL.sub(wbr, body)
 
 
 def _is_dropped_script(js) -> bool:
@@ -113,6 +151,80 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
         app.add_js_file("plotly.min.js", priority=400)
     if BIBLIOENTRY in context.get("body", ""):
         context["body"] = context["body"].replace(BIBLIOENTRY, 'role="listitem"')
+    if "body" in context:
+        context["body"] = break_long_names(context["body"])
+    if pagename == "search":   # deferred: they run after searchtools.js, before it searches
+        app.add_js_file(SEARCH_TEXT_JS, priority=800, loading_method="defer")
+        app.add_js_file("lstm_edu_search.js", priority=801, loading_method="defer")
+
+
+def page_text(html: str) -> dict:
+    """A built page's text as the search snippets use it: ``{"text": str, "anchors": {"#id":
+    [start, end]}}``, the text of the page's article with runs of white space made one space,
+    and for every section the slice of that text which is the section's."""
+    from bs4 import BeautifulSoup, NavigableString, Tag  # a dependency of the book's theme
+
+    html = SCRIPT.sub("", html)    # a figure's data (hundreds of KB) is no text, and slow to parse
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.select_one("article.bd-article") or soup.select_one('[role="main"]') or soup
+    for dropped in main.select(", ".join(NOT_TEXT)):
+        dropped.decompose()
+    parts: list[str] = []
+    size = 0
+    anchors: dict[str, list[int]] = {}
+
+    def add(text: str) -> None:
+        nonlocal size
+        text = re.sub(r"\s+", " ", text)
+        if text.startswith(" ") and (not parts or parts[-1].endswith(" ")):
+            text = text[1:]
+        if text:
+            parts.append(text)
+            size += len(text)
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, Tag):
+                start = size
+                walk(child)
+                if child.name in BLOCKS:
+                    add(" ")
+                if child.name == "section" and child.get("id"):
+                    anchors["#" + child["id"]] = [start, size]
+            elif type(child) is NavigableString:      # not comments, doctypes, CDATA
+                add(str(child))
+
+    walk(main)
+    return {"text": "".join(parts), "anchors": anchors}
+
+
+def _write_search_text(app) -> None:
+    """``_static/lstm_edu_search_text.js``: the text of every page, by docname."""
+    outdir = Path(app.outdir)
+    pages = {}
+    for docname in sorted(app.env.found_docs):
+        built = outdir / app.builder.get_target_uri(docname)
+        if built.is_file():
+            pages[docname] = page_text(built.read_text(encoding="utf-8"))
+    text = json.dumps(pages, ensure_ascii=False, separators=(",", ":"))
+    (outdir / "_static" / SEARCH_TEXT_JS).write_text(
+        "// Written by lstm_edu.book.sphinxext: every page's text, for the search snippets.\n"
+        f"window.lstmEduPageText = {text};\n", encoding="utf-8")
+
+
+def _encrypt_kernel_transport() -> None:
+    """The build's kernels get CurveZMQ keys from their manager (jupyter_client's own policy
+    ``transport_encryption = "auto"``: used when the kernelspec declares ``curve``, plain TCP
+    on 127.0.0.1 otherwise). myst-nb and jupyter-cache start kernels without a config, so the
+    policy is set as the trait's default, in the build's process only."""
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+    except ImportError:
+        return
+    trait = KernelManager.class_traits().get("transport_encryption")
+    if trait is not None and zmq.has("curve"):
+        trait.default_value = "auto"
 
 
 def _use_local_mathjax(app, config) -> None:
@@ -125,4 +237,8 @@ def setup(app):
     app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its own
     app.connect("build-finished", _copy_assets)
     app.add_css_file("lstm_edu.css")
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_js_file("lstm_edu_page.js", priority=200)   # in the head: light before first paint
+    _encrypt_kernel_transport()
+    from lstm_edu import __version__
+
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
