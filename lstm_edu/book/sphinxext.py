@@ -85,13 +85,13 @@ def mathjax_dir() -> Path:
         dist = metadata.distribution(MATHJAX_DIST)
     except metadata.PackageNotFoundError as err:
         raise RuntimeError(
-            f"lstm_edu.sphinxext: the book serves MathJax offline from the "
+            f"lstm_edu.book.sphinxext: the book serves MathJax offline from the "
             f"'{MATHJAX_DIST}' distribution, which is not installed; "
             f"run `pip install -r requirements.txt`"
         ) from err
     path = Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
     if not (path / "tex-chtml.js").is_file():
-        raise RuntimeError(f"lstm_edu.sphinxext: no tex-chtml.js under {path}")
+        raise RuntimeError(f"lstm_edu.book.sphinxext: no tex-chtml.js under {path}")
     return path
 
 
