@@ -56,7 +56,7 @@ SWEEPS = {"T": [25, 50, 100, 200], "H": [32, 64, 128, 256], "B": [1, 4, 16, 64],
 TORCH_CELLS = {"lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell, "rnn": torch.nn.RNNCell}
 
 
-def torch_macs(kind, T, B, I, H):  # noqa: E741 (the book's letters)
+def torch_macs(kind, T, B, I, H):
     """torch's FlopCounterMode over a cell loop, forward only, as multiply-adds (FLOPs / 2)."""
     cell = TORCH_CELLS[kind](I, H)
     x = torch.randn(T, B, I)
@@ -71,7 +71,7 @@ def torch_macs(kind, T, B, I, H):  # noqa: E741 (the book's letters)
 def mac_rows():
     rows = []
     for kind in ("lstm", "gru", "rnn"):
-        for T, B, I, H in [(7, 2, 3, 5), (20, 4, 16, 32)]:  # noqa: E741
+        for T, B, I, H in [(7, 2, 3, 5), (20, 4, 16, 32)]:
             counted = count_macs(kind, T, B, I, H)
             row = {"kind": kind, "T": T, "B": B, "I": I, "H": H,
                    "formula per step": macs_per_step(kind, I, H),
@@ -107,7 +107,7 @@ def _timed(fn):
     return time.perf_counter() - start
 
 
-def time_point(T, B, I, H, L, repeats):  # noqa: E741
+def time_point(T, B, I, H, L, repeats):
     """Median seconds of lstm_edu and torch (forward + backward) and the median ratio."""
     rng = np.random.default_rng(0)
     net = StackedLSTM(I, H, num_layers=L, seed=0, dtype=np.float32)

@@ -65,7 +65,7 @@ TIME = """([key, warmup, repeats]) => {
 }"""
 
 
-def inputs(kind, T, B, I, H, one_hot, states, seed=0):  # noqa: E741 (the book's letters)
+def inputs(kind, T, B, I, H, one_hot, states, seed=0):
     """Torch-like initialised parameters, an input sequence (T, B, I) and initial states."""
     rng = np.random.default_rng(seed)
     model = MODELS[kind](I, H, seed=seed)
@@ -97,7 +97,7 @@ def bench(repeats=21, warmup=3):
         page.route("**/*", lambda r: (blocked.append(r.request.url), r.abort()))
         page.set_content("<!doctype html><html><head><title>bench</title></head></html>")
         page.add_script_tag(content=JS_PATH.read_text("utf-8"))
-        for key, (name, kind, T, B, I, H, one_hot, states) in enumerate(CONFIGS):  # noqa: E741
+        for key, (name, kind, T, B, I, H, one_hot, states) in enumerate(CONFIGS):
             model, x, s0 = inputs(kind, T, B, I, H, one_hot, states)
             args = [kind, {k: v.tolist() for k, v in model.params.items()}, x.tolist(),
                     *(s.tolist() for s in s0)]
@@ -123,7 +123,7 @@ def main():
           f"{os.getloadavg()[0]:.1f} at the end ({os.cpu_count()} CPUs)\n")
     print("| model | kind | T | B | I | H | median (ms) | max (ms) | error vs lstm_edu |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, kind, T, B, I, H, med, worst, err in rows:  # noqa: E741
+    for name, kind, T, B, I, H, med, worst, err in rows:
         print(f"| {name} | {kind} | {T} | {B} | {I} | {H} | {med:.2f} | {worst:.2f} | "
               f"{err:.1e} |")
     slowest = max(r[6] for r in rows)

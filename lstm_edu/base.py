@@ -32,7 +32,7 @@ class TraceRepr:
     """A trace's short repr: its sizes and dtype, not its arrays (shared by the three traces)."""
 
     def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
+        T, B, I = self.x.shape
         return (f"{type(self).__name__}(T={T}, B={B}, I={I}, H={self.h.shape[2]}, "
                 f"dtype={self.h.dtype})")
 

@@ -145,7 +145,7 @@ def to_keras_layers(params):
     if not isinstance(params, dict) or "weight_hh_l0" not in params:
         state_dict.infer_config(params, 4)                     # raises, naming what is wrong
     G = _n_gates(params["weight_hh_l0"], "params['weight_hh_l0']")
-    I, H, L, bidirectional, dtype = state_dict.infer_config(params, G)  # noqa: E741
+    I, H, L, bidirectional, dtype = state_dict.infer_config(params, G)
     D = 2 if bidirectional else 1
     arrays = {k: np.asarray(v) for k, v in params.items()}
     state_dict.check_params(arrays, state_dict.param_shapes(G, I, H, L, D), dtype,
@@ -172,7 +172,7 @@ def from_keras_layers(layer_weights):
             one = from_keras(weights[3 * d:3 * d + 3])
             params.update({state_dict.key(n, layer, d): one[n] for n in _NAMES})
     G = _n_gates(params["weight_hh_l0"], "layer_weights[0]")
-    I, H, L, bidirectional, dtype = state_dict.infer_config(params, G)  # noqa: E741
+    I, H, L, bidirectional, dtype = state_dict.infer_config(params, G)
     expected = state_dict.param_shapes(G, I, H, L, D)
     state_dict.check_params(params, expected, dtype, f"torch.nn.{_KINDS[G]}({I}, {H}, "
                             f"num_layers={L}, bidirectional={bidirectional})",

@@ -81,7 +81,7 @@ class RecurrentDropoutTrace:
     caches: list
 
     def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
+        T, B, I = self.x.shape
         return (f"RecurrentDropoutTrace(kind={self.kind!r}, T={T}, B={B}, I={I}, "
                 f"H={self.h.shape[2]})")
 

@@ -64,7 +64,7 @@ class GRU(RecurrentParams):
 
     def forward(self, x, h0=None):
         """x (T, B, I); h0 (B, H) or None (zeros). Returns a ``GRUTrace``."""
-        H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
+        H, I, dtype = self.hidden_size, self.input_size, self.dtype
         x, h0 = self._forward_inputs(x, h0=h0)
         T, B, _ = x.shape
         p = self.params
@@ -111,7 +111,7 @@ class GRU(RecurrentParams):
         if not isinstance(trace, GRUTrace):
             raise TypeError(f"trace: expected a GRUTrace from GRU.forward, "
                             f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape  # noqa: E741 (the book's letters)
+        T, B, I = trace.x.shape
         H, dtype = trace.h.shape[2], trace.h.dtype
         dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
         h_all, w_ih, w_hh = trace.cache["h_all"], trace.cache["w_ih"], trace.cache["w_hh"]

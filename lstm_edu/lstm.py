@@ -84,7 +84,7 @@ class LSTM(RecurrentParams):
 
     def forward(self, x, h0=None, c0=None):
         """x (T, B, I); h0, c0 (B, H) or None (zeros). Returns an ``LSTMTrace``."""
-        H, I, dtype = self.hidden_size, self.input_size, self.dtype  # noqa: E741 (the book's letters)
+        H, I, dtype = self.hidden_size, self.input_size, self.dtype
         x, h0, c0 = self._forward_inputs(x, h0=h0, c0=c0)
         T, B, _ = x.shape
         p = self.params
@@ -138,7 +138,7 @@ class LSTM(RecurrentParams):
         if not isinstance(trace, LSTMTrace):
             raise TypeError(f"trace: expected an LSTMTrace from LSTM.forward, "
                             f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape  # noqa: E741 (the book's letters)
+        T, B, I = trace.x.shape
         H, dtype = trace.h.shape[2], trace.h.dtype
         dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
         if dc_last is None:

@@ -93,7 +93,7 @@ class StackedTrace:
     spans: list
 
     def __repr__(self):
-        T, B, I = self.x.shape  # noqa: E741 (the book's letters)
+        T, B, I = self.x.shape
         return (f"{type(self).__name__}(T={T}, B={B}, I={I}, H={self.h_n.shape[2]}, "
                 f"L*D={self.h_n.shape[0]}, dtype={self.output.dtype})")
 
@@ -142,7 +142,7 @@ class _Stacked:
         """A model holding copies of ``params`` (torch ``state_dict`` names, numpy arrays or
         anything ``np.asarray`` takes); num_layers, bidirectional, sizes and dtype inferred.
         The dropouts and ``seed`` (of the dropout masks) are not in a state_dict: give them."""
-        I, H, L, bidi, dtype = state_dict.infer_config(params, cls.cell_class.n_gates)  # noqa: E741
+        I, H, L, bidi, dtype = state_dict.infer_config(params, cls.cell_class.n_gates)
         arrays = {k: np.asarray(v) for k, v in params.items()}
         model = cls.__new__(cls)
         model._set_config(I, H, L, bidi, (dropout, input_dropout, recurrent_dropout), dtype)

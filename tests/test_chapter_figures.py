@@ -16,7 +16,7 @@ from lstm_edu.viz import chapter_variants as cv
 from lstm_edu.viz import theme
 
 
-def closed_form(cell: str, I: int, H: int) -> int:  # noqa: E741 (the book's letters)
+def closed_form(cell: str, I: int, H: int) -> int:
     """One layer's parameters with PyTorch's two biases per block."""
     blocks = {"LSTM": 4, "peephole LSTM": 4, "CIFG LSTM": 3, "GRU": 3, "RNN": 1}[cell]
     extra = 3 * H if cell == "peephole LSTM" else 0          # diagonal p_i, p_f, p_o
@@ -42,7 +42,7 @@ def test_contrast_formula_on_known_pairs():
 
 
 @pytest.mark.parametrize("I", [1, 10, 37])
-def test_param_counts_are_the_layer_formulas(I):  # noqa: E741
+def test_param_counts_are_the_layer_formulas(I):
     sizes = (4, 16, 100)
     counts = cv.param_counts(I, sizes)
     assert set(counts) == set(cv.CELLS)

@@ -141,7 +141,7 @@ KERAS_TOL = 1e-5
 KINDS = {"LSTM": (LSTM, StackedLSTM, keras.layers.LSTM),
          "GRU": (GRU, StackedGRU, keras.layers.GRU),
          "RNN": (RNN, StackedRNN, keras.layers.SimpleRNN)}
-T, B, I, H = 7, 4, 3, 5  # noqa: E741 (the book's letters)
+T, B, I, H = 7, 4, 3, 5
 LENGTHS = np.array([5, 7, 1, 3])            # unsorted, one of length 1, the longest is T
 
 

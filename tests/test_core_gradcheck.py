@@ -11,7 +11,7 @@ MODELS = [LSTM, RNN, GRU]
 @pytest.mark.parametrize("shape", [(1, 1, 1, 1), (4, 2, 3, 5), (9, 3, 2, 4)])
 @pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
 def test_backward_matches_finite_differences(cls, shape):
-    T, B, I, H = shape  # noqa: E741
+    T, B, I, H = shape
     rng = np.random.default_rng(3)
     model = cls(I, H, seed=11)
     states = {"h0": rng.standard_normal((B, H))}

@@ -36,7 +36,7 @@ def rel_err(ours, ref):
 def parity_errors(kind, shape, dtype, given_states, seed=0):
     """{quantity: relative error} of our forward/backward against torch's autograd."""
     ours_cls, torch_cls = MODELS[kind]
-    T, B, I, H = shape  # noqa: E741
+    T, B, I, H = shape
     rng = np.random.default_rng(seed + 1000)
     model = ours_cls(I, H, seed=seed, dtype=dtype)
     ref = torch_cls(I, H).to(TORCH_DTYPE[dtype])
@@ -122,8 +122,8 @@ def test_all_hidden_states_match_torch_step_by_step(kind):
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_num_params_matches_torch(kind):
     ours_cls, torch_cls = MODELS[kind]
-    for I, H in [(1, 1), (3, 5), (16, 64)]:  # noqa: E741
+    for I, H in [(1, 1), (3, 5), (16, 64)]:
         assert ours_cls(I, H).num_params == sum(p.numel() for p in torch_cls(I, H).parameters())
     if kind == "LSTM":
-        I, H = 3, 5  # noqa: E741
+        I, H = 3, 5
         assert LSTM(I, H).num_params == 4 * (I * H + H * H) + 8 * H

@@ -31,7 +31,7 @@ dtypes = st.sampled_from([np.float64, np.float32])
 
 
 def data(shape, seed, dtype=np.float64, scale=1.0):
-    T, B, I, H = shape  # noqa: E741
+    T, B, I, H = shape
     rng = np.random.default_rng(seed)
     x = (scale * rng.standard_normal((T, B, I))).astype(dtype)
     h0 = rng.standard_normal((B, H)).astype(dtype)
@@ -102,7 +102,7 @@ def test_fast_rnn_and_gru_equal_looped_cells(cls, seq_forward, seq_backward, gat
 @settings(max_examples=40, deadline=None)
 @given(shape=dims, seed=seeds, dtype=dtypes, cls=st.sampled_from([LSTM, RNN, GRU]))
 def test_shapes_and_dtypes(shape, seed, dtype, cls):
-    T, B, I, H = shape  # noqa: E741
+    T, B, I, H = shape
     x, h0, c0, dh, _ = data(shape, seed, dtype)
     model = cls(I, H, seed=seed, dtype=dtype)
     gates = {LSTM: "ifgo", GRU: "rzn", RNN: ["a"]}[cls]

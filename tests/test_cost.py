@@ -21,7 +21,7 @@ BLOCKS = {"lstm": 4, "gru": 3, "rnn": 1}
 CELLS = {"lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell, "rnn": torch.nn.RNNCell}
 
 
-def torch_macs(kind, T, B, I, H):  # noqa: E741 (the book's letters)
+def torch_macs(kind, T, B, I, H):
     cell = CELLS[kind](I, H)
     x = torch.randn(T, B, I)
     with FlopCounterMode(display=False) as counter, torch.no_grad():
@@ -33,7 +33,7 @@ def torch_macs(kind, T, B, I, H):  # noqa: E741 (the book's letters)
 
 @pytest.mark.parametrize("kind", list(BLOCKS))
 @pytest.mark.parametrize("T,B,I,H", [(7, 2, 3, 5), (4, 1, 1, 9), (3, 5, 12, 2)])
-def test_counts_agree(kind, T, B, I, H):  # noqa: E741
+def test_counts_agree(kind, T, B, I, H):
     closed = T * B * BLOCKS[kind] * H * (I + H)
     counted = count_macs(kind, T, B, I, H)
     assert counted["forward"] == closed == torch_macs(kind, T, B, I, H)
@@ -42,7 +42,7 @@ def test_counts_agree(kind, T, B, I, H):  # noqa: E741
 
 
 def test_stack_formula():
-    I, H = 7, 5  # noqa: E741
+    I, H = 7, 5
     assert macs_per_step("lstm", I, H, num_layers=3, bidirectional=True) == \
         2 * 4 * H * (I + H) + 2 * 2 * 4 * H * (2 * H + H)
     assert macs_per_step("gru", I, H, num_layers=2) == 3 * H * (I + H) + 3 * H * (H + H)
@@ -51,7 +51,7 @@ def test_stack_formula():
 
 
 def test_trace_bytes_grow_as_t_b_h():
-    I, H, B = 3, 6, 4  # noqa: E741
+    I, H, B = 3, 6, 4
     model = LSTM(I, H, seed=0)
 
     def size(T):

@@ -58,7 +58,7 @@ def keras_source(code: str) -> str:
 
 
 @pytest.mark.parametrize("T,B,I,H,seed", [(5, 2, 3, 4, 0), (12, 3, 1, 7, 1)])
-def test_torch_listing_reproduces_lstm_edu(T, B, I, H, seed):  # noqa: E741
+def test_torch_listing_reproduces_lstm_edu(T, B, I, H, seed):
     lstm = LSTM(input_size=I, hidden_size=H, seed=seed)
     x = np.random.default_rng(seed).normal(size=(T, B, I))
     ns = {"x": x, "params": lstm.params}
@@ -91,7 +91,7 @@ KERAS_WARNING = "ignore:__array__ implementation:DeprecationWarning"
 
 @pytest.mark.filterwarnings(KERAS_WARNING)
 @pytest.mark.parametrize("T,B,I,H,seed", [(5, 2, 3, 4, 0), (12, 3, 1, 7, 1)])
-def test_keras_listing_reproduces_lstm_edu(T, B, I, H, seed):  # noqa: E741
+def test_keras_listing_reproduces_lstm_edu(T, B, I, H, seed):
     lstm = LSTM(input_size=I, hidden_size=H, seed=seed)
     x = np.random.default_rng(seed).normal(size=(T, B, I))
     ns = {"x": x, "params": lstm.params}
@@ -124,7 +124,7 @@ def test_keras_forecaster_listing_trains():
 
 
 def test_practice_listing_reproduces_stacked_lstm():
-    I, H, lengths = 3, 4, [4, 6, 1, 3]  # noqa: E741 (the book's letters)
+    I, H, lengths = 3, 4, [4, 6, 1, 3]
     net = StackedLSTM(I, H, num_layers=2, bidirectional=True, dropout=0.3, seed=0,
                       dtype=np.float32)
     x = np.random.default_rng(0).normal(size=(6, 4, I)).astype(np.float32)

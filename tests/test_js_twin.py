@@ -66,7 +66,7 @@ def twin_page(offline_page):
 
 
 # ------------------------------------------------------------------------------- the cases
-def make_case(kind, T, B, I, H, seed, w_scale=None, x_scale=1.0, states="given",  # noqa: E741
+def make_case(kind, T, B, I, H, seed, w_scale=None, x_scale=1.0, states="given",
               s_scale=1.0):
     """Parameters (torch-like init, or uniform(-w_scale, w_scale)), x (T, B, I) ~ N(0, x_scale),
     and initial states: "given" (N(0, s_scale)), "null" or "omitted"."""
@@ -97,7 +97,7 @@ def cases_for(kind):
     out = [make_case(kind, *sizes, seed=k, **opt) for k, (*sizes, opt) in enumerate(fixed)]
     rng = np.random.default_rng(1234)
     for k in range(12):                                      # random sizes, scales and states
-        T, B, I, H = (int(rng.integers(1, 41)), int(rng.integers(1, 5)),  # noqa: E741
+        T, B, I, H = (int(rng.integers(1, 41)), int(rng.integers(1, 5)),
                       int(rng.integers(1, 8)), int(rng.integers(1, 10)))
         out.append(make_case(kind, T, B, I, H, seed=100 + k,
                              w_scale=[None, 0.1, 1.0, 3.0][k % 4],
@@ -143,7 +143,7 @@ def test_twin_equals_lstm_edu(twin_page, kind, record_testsuite_property):
     worst = 0.0
     for case, got in zip(cases, results, strict=True):
         want = reference(case)
-        T, B, I = case["x"].shape  # noqa: E741 (the book's letters)
+        T, B, I = case["x"].shape
         where = f"{kind} T={T} B={B} I={I} H={want['h'].shape[2]}"
         assert set(got) == set(want), f"{where}: result keys {sorted(got)}"
         assert set(got["gates"]) == set(want["gates"]), f"{where}: gates {sorted(got['gates'])}"
@@ -216,7 +216,7 @@ def test_one_step_by_hand(twin_page, kind):
 ARG_NAMES = ["kind", "params", "x", "h0", "c0"]
 
 
-def good_args(kind="lstm", T=2, B=2, I=3, H=2):  # noqa: E741 (the book's letters)
+def good_args(kind="lstm", T=2, B=2, I=3, H=2):
     case = make_case(kind, T, B, I, H, seed=0)
     return as_js_args(case)[:5]
 

@@ -30,7 +30,7 @@ from lstm_edu.stacked import StackedGRU, StackedLSTM, StackedRNN
 
 MODELS = {"LSTM": (StackedLSTM, torch.nn.LSTM), "GRU": (StackedGRU, torch.nn.GRU),
           "RNN": (StackedRNN, torch.nn.RNN)}
-T, B, I, H = 6, 4, 3, 5  # noqa: E741 (the book's letters)
+T, B, I, H = 6, 4, 3, 5
 LENGTHS = {                                   # B = 4 sequences of at most T = 6 steps
     "equal": None,                            # no packing at all on torch's side
     "unequal": [4, 6, 1, 3],                  # unsorted, one of length 1, the longest is T
