@@ -2,11 +2,15 @@
 
 What it covers
 --------------
-- ``DEMOS``: the kernel-free animations a teacher can show, each a :class:`Demo`
-  (name, title, a one-line description and a zero-argument-but-``projector`` callable that
-  returns a plotly figure). Adding a demo is one line in this list.
+- ``DEMOS``: the kernel-free animations a teacher can show, each a :class:`Demo` (name, title,
+  a one-line description, a callable ``make(projector=...)`` returning a plotly figure, and the
+  lesson plan's "predict, then run" questions that this demo answers). They are listed in the
+  order of the lesson plan in ``chapters/teachers.md``; adding a demo is one entry here and one
+  row there (``tests/test_classroom.py`` reads the plan and checks both agree).
 - ``export`` (:mod:`lstm_edu.classroom.export`): writes a self-contained folder of
-  projector-ready pages that opens from disk, with no network.
+  projector-ready pages that opens from disk, with no network, in a lesson mode (arrow keys,
+  full screen, printable handouts); :mod:`lstm_edu.classroom.screen` fits each figure to one
+  screen.
 - ``serve`` (:mod:`lstm_edu.classroom.serve`): a live dashboard of the widgets (Voila on
   localhost, code hidden), with a real kernel behind every control.
 - ``python -m lstm_edu.classroom {export,serve} --help``: the command line
@@ -17,47 +21,71 @@ What it does not cover: building figures (``lstm_edu.viz``) or their look (``lst
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
 
 @dataclass(frozen=True)
 class Demo:
-    """One classroom demo: ``make(projector=...)`` returns a kernel-free plotly figure."""
+    """One classroom demo: ``make(projector=...)`` returns a kernel-free plotly figure.
+
+    ``questions``: the plan's "predict, then run" questions this demo answers, word for word
+    as ``chapters/teachers.md`` asks them (printed on the demo's handout).
+    """
 
     name: str
     title: str
     blurb: str
     make: Callable[..., object]
+    questions: tuple[str, ...] = ()
 
 
-def _viz(factory: str) -> Callable[..., object]:
-    """A demo maker: ``lstm_edu.viz.<factory>(projector=...)``, imported when it runs."""
+def _figure(path: str) -> Callable[..., object]:
+    """A demo maker for ``"module:function"``, imported only when the figure is made."""
+    module, function = path.split(":")
 
     def make(projector: bool = True):
-        from lstm_edu import viz
-
-        return getattr(viz, factory)(projector=projector)
+        return getattr(importlib.import_module(module), function)(projector=projector)
 
     return make
 
 
+#: The questions of the lesson plan (chapters/teachers.md), in lesson order.
+Q_GATES = "How many gates does an LSTM have?"
+Q_RHO = ("The RNN's spectral radius ρ goes from 0.9 to 1.1. What happens to the gradient "
+         "that reaches the first step?")
+Q_FORGET_BIAS = ("The forget gate's bias is set to +3. Before training, does the cell "
+                 "remember or forget?")
+Q_CLIP_VANISHING = "Does gradient clipping fix vanishing gradients?"
+Q_LSTM_EXPLODES = "Can an LSTM have exploding gradients?"
+
 #: The classroom's kernel-free demos, in lesson order (see chapters/teachers.md).
 DEMOS: tuple[Demo, ...] = (
     Demo("valve", "The sigmoid valve", "How a gate's pre-activation sets how much passes.",
-         _viz("sigmoid_valve")),
+         _figure("lstm_edu.viz:sigmoid_valve")),
     Demo("cell-tracer", "One LSTM cell, every number",
          "A 2-unit cell stepped forward, then backward through time.",
-         _viz("cell_tracer_figure")),
+         _figure("lstm_edu.viz:cell_tracer_figure")),
     Demo("gates", "Gates over time", "i, f, g, o, c and h of a small LSTM on a sequence.",
-         _viz("gate_animation")),
+         _figure("lstm_edu.viz:gate_animation"), (Q_GATES,)),
     Demo("bptt", "Backpropagation through time",
-         "The gradient travelling back along the unrolled RNN.", _viz("bptt_diagram")),
+         "The gradient travelling back along the unrolled RNN.",
+         _figure("lstm_edu.viz:bptt_diagram")),
     Demo("gradient-flow", "Vanishing and exploding gradients",
-         "RNN vs LSTM: how much gradient survives T steps.", _viz("gradient_flow_lab")),
+         "RNN vs LSTM: how much gradient survives T steps.",
+         _figure("lstm_edu.viz:gradient_flow_lab"), (Q_RHO, Q_FORGET_BIAS)),
     Demo("clipping", "Exploding gradients and clipping",
-         "Training with and without gradient-norm clipping, threshold by threshold.",
-         _viz("clipping_comparison")),
+         "Training an RNN with and without gradient-norm clipping, threshold by threshold.",
+         _figure("lstm_edu.viz:clipping_comparison")),
+    Demo("clip-vanishing", "Clipping a vanishing gradient",
+         "Norm clipping scales the whole gradient down; it cannot lift a vanished one.",
+         _figure("lstm_edu.viz.lesson_clip_vanishing:clip_vanishing_figure"),
+         (Q_CLIP_VANISHING,)),
+    Demo("lstm-exploding", "An LSTM whose gradient explodes",
+         "Large recurrent weights: the LSTM's gradient grows on its way back.",
+         _figure("lstm_edu.viz.lesson_lstm_exploding:lstm_exploding_figure"),
+         (Q_LSTM_EXPLODES,)),
 )
 
 DEMO_NAMES = tuple(d.name for d in DEMOS)

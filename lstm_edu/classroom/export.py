@@ -4,15 +4,21 @@ What it covers
 --------------
 ``export(out_dir, demos=None, projector=True)`` writes into ``out_dir``:
 
-- ``index.html``: the list of demos, large links, opens from disk (``file://``);
-- ``<name>.html``: one page per kernel-free demo (``lstm_edu.classroom.DEMOS``), the figure
-  drawn by ``lstm_edu.book.render.figure_html`` (its div and script, an accessible description,
-  no plotly.js, no MathJax, no CDN), with Play and slider working in the browser alone;
-- ``plotly.min.js``: plotly's own bundled copy, written **once** and referenced by a relative
-  path from every page.
+- ``index.html``: the demos in lesson order, large links; → opens the first;
+- ``<name>.html``: one page per kernel-free demo (``lstm_edu.classroom.DEMOS``) in *lesson
+  mode*: one screen, a bar on top (←/→ with the demo's number, its title, Question, Full
+  screen, Print) and the figure filling the rest of the screen, fitted by
+  :func:`lstm_edu.classroom.screen.fit_to_screen` and drawn by
+  ``lstm_edu.book.render.figure_html`` (its div and script, an accessible description, no
+  plotly.js, no MathJax, no CDN); Play and the sliders work in the browser alone. Printed, the
+  page is a one-page handout: the figure at the frame on screen, its caption, its questions;
+- ``plotly.min.js`` (plotly's own bundled copy), ``lesson.css`` and ``lesson.js``
+  (``lstm_edu/classroom/static``, which say what they do): written **once**, referenced by a
+  relative path from every page.
 
-Nothing on any page reaches the network. It does not cover the live dashboard
-(``lstm_edu.classroom.serve``).
+Nothing on any page reaches the network. A folder that cannot be written raises
+``ExportError`` (an ``OSError``) saying which folder and why, in words.
+It does not cover the live dashboard (``lstm_edu.classroom.serve``).
 """
 
 from __future__ import annotations
@@ -23,87 +29,128 @@ from pathlib import Path
 
 from lstm_edu.book.render import PLOTLY_JS, figure_html
 from lstm_edu.classroom import DEMOS, Demo, get_demo
+from lstm_edu.classroom.screen import fit_to_screen
 
+STATIC = Path(__file__).parent / "static"
 PLOTLY_FILE = "plotly.min.js"
-
-CSS = """\
-html { font-size: 22px; }
-body { font-family: Helvetica, Arial, sans-serif; color: #222; background: #fff;
-       margin: 0 auto; padding: 0.6rem 1.2rem 2rem; max-width: 1600px; line-height: 1.4; }
-h1 { font-size: 1.8rem; margin: 0.4rem 0; }
-nav a, main a { color: #0a4f8a; }
-nav { font-size: 1rem; margin-bottom: 0.4rem; }
-nav a { margin-right: 1.2rem; }
-a:focus { outline: 3px solid #0072B2; outline-offset: 2px; }
-ol.demos { font-size: 1.3rem; }
-ol.demos li { margin: 0.8rem 0; }
-ol.demos span { display: block; font-size: 1rem; color: #444; }
-.lstm-edu-sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0;
-  margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
-figure.lstm-edu-figure { margin: 0; }
-"""
+#: The lesson-mode files copied next to the pages (from ``STATIC``).
+LESSON_FILES = ("lesson.css", "lesson.js")
+KEYS_HELP = ("Keys: → next demo, ← previous, F full screen, Q the question, P print the "
+             "handout.")
 
 
-def _page(title: str, body: str, scripts: str = "") -> str:
+class ExportError(OSError):
+    """The export folder cannot be made or written; the message says which and why."""
+
+
+def _page(title: str, body: str, body_attrs: str, scripts: str = "") -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{CSS}</style>\n{scripts}</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title>\n"
+        '<link rel="stylesheet" href="lesson.css">\n'
+        f"{scripts}</head>\n"
+        f"<body {body_attrs}>\n{body}\n"
+        '<script src="lesson.js"></script>\n</body>\n</html>\n'
     )
 
 
-def demo_page(demo: Demo, projector: bool, prev: Demo | None, next_: Demo | None) -> str:
-    """The HTML page of one demo (plotly.js loaded from ``plotly.min.js`` beside it)."""
-    fig = demo.make(projector=projector)
-    links = ['<a href="index.html">All demos</a>']
-    if prev is not None:
-        links.append(f'<a href="{prev.name}.html">← {html.escape(prev.title)}</a>')
-    if next_ is not None:
-        links.append(f'<a href="{next_.name}.html">{html.escape(next_.title)} →</a>')
+def _nav(k: int, demos: list[Demo]) -> str:
+    def link(rel: str, j: int, arrow: str, key: str) -> str:
+        if not 0 <= j < len(demos):
+            return f'<span class="lesson-end" aria-hidden="true">{arrow}</span>'
+        label = html.escape(f"{'Previous' if rel == 'prev' else 'Next'} demo: "
+                            f"{demos[j].title} ({key} key)", quote=True)
+        return (f'<a href="{demos[j].name}.html" rel="{rel}" aria-label="{label}" '
+                f'title="{label}">{arrow}</a>')
+
+    return (
+        '<nav class="lesson-nav" aria-label="demos">'
+        f"{link('prev', k - 1, '←', '←')}"
+        f'<a class="lesson-count" href="index.html" aria-label="All demos: this is demo '
+        f'{k + 1} of {len(demos)}" title="All demos">{k + 1} / {len(demos)}</a>'
+        f"{link('next', k + 1, '→', '→')}</nav>"
+    )
+
+
+def demo_page(demo: Demo, projector: bool, k: int, demos: list[Demo]) -> str:
+    """The lesson-mode page of ``demos[k] == demo`` (loads the shared files beside it)."""
+    fig = fit_to_screen(demo.name, demo.make(projector=projector))
+    tools = []
+    question = ""
+    if demo.questions:
+        tools.append('<button type="button" data-action="question" aria-expanded="false" '
+                     'aria-controls="lesson-question">Question <kbd>Q</kbd></button>')
+        asked = "".join(f"<p>{html.escape(q)}</p>" for q in demo.questions)
+        question = (f'<aside id="lesson-question" class="lesson-question" hidden>'
+                    f"<h2>Predict, then run</h2>{asked}</aside>\n")
+    tools += ['<button type="button" data-action="fullscreen" aria-pressed="false">'
+              "Full screen <kbd>F</kbd></button>",
+              '<button type="button" data-action="print">Print <kbd>P</kbd></button>']
     body = (
-        f'<nav aria-label="demos">{" ".join(links)}</nav>\n'
-        f"<main>\n<h1>{html.escape(demo.title)}</h1>\n"
-        f"{figure_html(fig.to_plotly_json())}\n</main>"
+        f'<header class="lesson-bar">{_nav(k, demos)}\n'
+        f"<h1>{html.escape(demo.title)}</h1>\n"
+        f'<div class="lesson-tools" role="group" aria-label="lesson tools">{"".join(tools)}'
+        "</div></header>\n"
+        f'<main class="lesson-main">\n{question}'
+        f"{figure_html(fig.to_plotly_json())}\n"
+        '<p class="lesson-frame"></p>\n</main>'
     )
     scripts = f'<script src="{PLOTLY_FILE}"></script>\n'
-    return _page(f"{demo.title} · Inside the LSTM", body, scripts)
+    return _page(f"{demo.title} · Inside the LSTM", body, 'class="lesson"', scripts)
 
 
 def index_page(demos: list[Demo]) -> str:
-    """The index page: one large link per demo, in lesson order."""
+    """The index page: one large link per demo, in lesson order (→ opens the first)."""
+    first = ' rel="next"'
     items = "\n".join(
-        f'<li><a href="{d.name}.html">{html.escape(d.title)}</a>'
-        f"<span>{html.escape(d.blurb)}</span></li>"
-        for d in demos
+        f'<li><a href="{d.name}.html"{first if k == 0 else ""}>'
+        f"{html.escape(d.title)}</a><span>{html.escape(d.blurb)}</span></li>"
+        for k, d in enumerate(demos)
     )
     body = (
         "<main>\n<h1>Inside the LSTM: classroom demos</h1>\n"
         "<p>Every demo works offline: press ▶ Play or drag the slider.</p>\n"
-        f'<ol class="demos">\n{items}\n</ol>\n</main>'
+        f'<ol class="demos">\n{items}\n</ol>\n'
+        f'<p class="lesson-keys">{html.escape(KEYS_HELP)}</p>\n</main>'
     )
-    return _page("Inside the LSTM: classroom demos", body)
+    return _page("Inside the LSTM: classroom demos", body, 'class="lesson-index"')
+
+
+def _write(path: Path, text: str | None = None, copy_from: Path | None = None) -> None:
+    try:
+        if copy_from is not None:
+            shutil.copyfile(copy_from, path)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise ExportError(f"cannot write {path} ({err.strerror or err})") from err
 
 
 def export(out_dir, demos=None, projector: bool = True) -> list[Path]:
     """Write the classroom folder to ``out_dir``; return the pages written (index first).
 
     ``demos``: names from ``lstm_edu.classroom.DEMO_NAMES`` (default: all, in lesson order).
-    ``out_dir`` may exist; it must not be a file.
+    ``out_dir`` may exist; it must be a folder. Raises ``ValueError`` for an unknown demo or a
+    path that is not a folder, ``ExportError`` when the folder cannot be made or written.
     """
     chosen = list(DEMOS) if not demos else [get_demo(n) for n in dict.fromkeys(demos)]
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ValueError(f"out_dir: {out} exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PLOTLY_JS, out / PLOTLY_FILE)
+        raise ValueError(f"{out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ExportError(f"cannot write to {out}: cannot create the folder "
+                          f"({err.strerror or err})") from err
+    _write(out / PLOTLY_FILE, copy_from=PLOTLY_JS)
+    for name in LESSON_FILES:
+        _write(out / name, copy_from=STATIC / name)
     pages = [out / "index.html"]
-    pages[0].write_text(index_page(chosen), encoding="utf-8")
+    _write(pages[0], index_page(chosen))
     for k, demo in enumerate(chosen):
-        prev = chosen[k - 1] if k > 0 else None
-        next_ = chosen[k + 1] if k + 1 < len(chosen) else None
         path = out / f"{demo.name}.html"
-        path.write_text(demo_page(demo, projector, prev, next_), encoding="utf-8")
+        _write(path, demo_page(demo, projector, k, chosen))
         pages.append(path)
     return pages
