@@ -428,23 +428,10 @@ def test_every_exported_page_draws_and_its_slider_works_offline(exported, offlin
 # -- lesson mode in the browser ------------------------------------------------------------------
 
 @pytest.fixture
-def screen_page(chromium, request):
+def screen_page(new_offline_page, request):
     """An offline page at the viewport ``request.param`` = (width, height)."""
     width, height = request.param
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.blocked_requests = []
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:")):
-            r.continue_()
-        else:
-            page.blocked_requests.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    yield page
-    context.close()
+    return new_offline_page(viewport={"width": width, "height": height})
 
 
 #: Boxes off the screen: plotly's controls, the page's links and buttons, the figure, and
