@@ -32,15 +32,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")          # before numpy and torch load their BLAS
 
 import argparse  # noqa: E402
-import datetime  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import _provenance  # noqa: E402 (benchmarks/, beside this script)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
@@ -178,22 +176,11 @@ def sequential_rows(repeats):
 
 
 def provenance(start, load0, command):
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                                capture_output=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
-    return {"date": datetime.datetime.now().isoformat(timespec="seconds"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
-            "python": platform.python_version(), "numpy": np.__version__,
-            "torch": torch.__version__, "git_commit": commit, "command": command,
-            "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
-            "torch_threads": torch.get_num_threads(), "load_average_at_start": load0,
-            "load_average_at_end": list(os.getloadavg()),
-            "total_seconds": round(time.perf_counter() - start, 1),
-            "note": "times are the fastest of interleaved repeats after a warm-up (medians "
-                    "kept too), one thread each; other jobs shared the 2 CPUs (see the load "
-                    "averages)"}
+    return _provenance.provenance(
+        start, load0, command, torch=torch.__version__, torch_threads=torch.get_num_threads(),
+        note="times are the fastest of interleaved repeats after a warm-up (medians "
+        "kept too), one thread each; other jobs shared the 2 CPUs (see the load "
+        "averages)")
 
 
 def main(argv=None):

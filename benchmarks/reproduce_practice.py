@@ -34,14 +34,12 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")          # before numpy loads its BLAS
 
 import argparse  # noqa: E402
-import datetime  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import _provenance  # noqa: E402 (benchmarks/, beside this script)
 import numpy as np  # noqa: E402
 
 from lstm_edu import StackedLSTM, StackedRNN  # noqa: E402
@@ -181,18 +179,7 @@ def summarize(runs, settings, metrics):
 
 
 def provenance(start, load0, command, seeds):
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                                capture_output=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
-    return {"date": datetime.datetime.now().isoformat(timespec="seconds"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
-            "python": platform.python_version(), "numpy": np.__version__, "git_commit": commit,
-            "command": command, "seeds": list(seeds),
-            "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")},
-            "load_average_at_start": load0, "load_average_at_end": list(os.getloadavg()),
-            "total_seconds": round(time.perf_counter() - start, 1)}
+    return _provenance.provenance(start, load0, command, seeds=list(seeds))
 
 
 def main(argv=None):
