@@ -16,6 +16,7 @@ backward computation (``lstm_edu.cells``, ``lstm_edu.lstm`` and the other model 
 import numpy as np
 
 from lstm_edu._validation import (
+    check_grad_output,
     check_model_dtype,
     check_params,
     check_sequence,
@@ -105,3 +106,16 @@ class RecurrentParams:
                    for name, value in states.items()]
         self._check_params()
         return (x, *checked)
+
+    def _backward_inputs(self, trace, dh, trace_type):
+        """Check one backward call: ``trace`` from this model's forward (an instance of
+        ``trace_type``) and dh = dL/dh_t (T, B, H) of the trace's dtype. Returns
+        ``(dh, T, B, I, H)``."""
+        if not isinstance(trace, trace_type):
+            article = "an" if trace_type.__name__[0] in "AEIOU" else "a"
+            raise TypeError(f"trace: expected {article} {trace_type.__name__} from "
+                            f"{type(self).__name__}.forward, got {type(trace).__name__}")
+        T, B, I = trace.x.shape
+        H = trace.h.shape[2]
+        dh = check_grad_output(dh, "dh", (T, B, H), trace.h.dtype, "(T, B, H)")
+        return dh, T, B, I, H

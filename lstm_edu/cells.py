@@ -67,6 +67,20 @@ __all__ = [
 ]
 
 
+# --------------------------------------------------------------------- shared by the three steps
+def _affine_step_grads(dax, dah, cache):
+    """Gradients through the two affine maps of a step, ``W_ih x_t + b_ih`` and ``W_hh h_prev +
+    b_hh``, given dL/d of each: dax, dah (B, G·H). Returns dx (B, I), dh_prev (B, H) (the part
+    through W_hh only) and dparams (the four weights and biases)."""
+    dparams = {
+        "weight_ih": dax.T @ cache["x_t"],
+        "weight_hh": dah.T @ cache["h_prev"],
+        "bias_ih": dax.sum(axis=0),
+        "bias_hh": dah.sum(axis=0),
+    }
+    return dax @ cache["W_ih"], dah @ cache["W_hh"], dparams
+
+
 # ---------------------------------------------------------------------------------------- LSTM
 def lstm_step_forward(x_t, h_prev, c_prev, params):
     """One LSTM step. x_t (B, I), h_prev (B, H), c_prev (B, H) -> h (B, H), c (B, H), cache."""
@@ -105,14 +119,7 @@ def lstm_step_backward(dh, dc, cache):
     da_g = dg * tanh_grad_from_output(g)
     da_o = do * sigmoid_grad_from_output(o)
     da = np.concatenate([da_i, da_f, da_g, da_o], axis=1)      # (B, 4H), torch block order
-    dx = da @ cache["W_ih"]
-    dh_prev = da @ cache["W_hh"]
-    dparams = {
-        "weight_ih": da.T @ cache["x_t"],
-        "weight_hh": da.T @ cache["h_prev"],
-        "bias_ih": da.sum(axis=0),
-        "bias_hh": da.sum(axis=0),
-    }
+    dx, dh_prev, dparams = _affine_step_grads(da, da, cache)
     return dx, dh_prev, dc_prev, dparams
 
 
@@ -129,15 +136,7 @@ def rnn_step_forward(x_t, h_prev, params):
 def rnn_step_backward(dh, cache):
     """Backward of one RNN step. dh (B, H) -> dx (B, I), dh_prev (B, H), dparams."""
     da = dh * tanh_grad_from_output(cache["h"])                # (B, H)
-    dx = da @ cache["W_ih"]
-    dh_prev = da @ cache["W_hh"]
-    dparams = {
-        "weight_ih": da.T @ cache["x_t"],
-        "weight_hh": da.T @ cache["h_prev"],
-        "bias_ih": da.sum(axis=0),
-        "bias_hh": da.sum(axis=0),
-    }
-    return dx, dh_prev, dparams
+    return _affine_step_grads(da, da, cache)
 
 
 # ----------------------------------------------------------------------------------------- GRU
@@ -167,15 +166,8 @@ def gru_step_backward(dh, cache):
     da_z = dz * sigmoid_grad_from_output(z)
     dax = np.concatenate([da_r, da_z, da_n], axis=1)           # (B, 3H) w.r.t. W_ih x + b_ih
     dah = np.concatenate([da_r, da_z, da_n * r], axis=1)       # (B, 3H) w.r.t. W_hh h + b_hh
-    dx = dax @ cache["W_ih"]
-    dh_prev = dh * z + dah @ cache["W_hh"]
-    dparams = {
-        "weight_ih": dax.T @ cache["x_t"],
-        "weight_hh": dah.T @ cache["h_prev"],
-        "bias_ih": dax.sum(axis=0),
-        "bias_hh": dah.sum(axis=0),
-    }
-    return dx, dh_prev, dparams
+    dx, dh_prev, dparams = _affine_step_grads(dax, dah, cache)
+    return dx, dh * z + dh_prev, dparams                       # h = (1-z) n + z h_prev
 
 
 # ------------------------------------------------------------------------ reference sequence loops

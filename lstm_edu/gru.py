@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_edu._validation import check_grad_output
 from lstm_edu.base import RecurrentParams, TraceRepr
 
 __all__ = ["GRU", "GRUTrace"]
@@ -108,12 +107,8 @@ class GRU(RecurrentParams):
     def backward(self, trace, dh):
         """BPTT. dh = dL/dh_t (T, B, H). Returns weight_ih, weight_hh, bias_ih, bias_hh,
         x (T, B, I), h0 (B, H). Uses the weights the forward pass used."""
-        if not isinstance(trace, GRUTrace):
-            raise TypeError(f"trace: expected a GRUTrace from GRU.forward, "
-                            f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape
-        H, dtype = trace.h.shape[2], trace.h.dtype
-        dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
+        dh, T, B, I, H = self._backward_inputs(trace, dh, GRUTrace)
+        dtype = dh.dtype
         h_all, w_ih, w_hh = trace.cache["h_all"], trace.cache["w_ih"], trace.cache["w_hh"]
         r, z, n = trace.gates["r"], trace.gates["z"], trace.gates["n"]
 

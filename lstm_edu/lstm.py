@@ -135,12 +135,8 @@ class LSTM(RecurrentParams):
         Returns a dict: weight_ih, weight_hh, bias_ih, bias_hh (like params), x (T, B, I),
         h0 (B, H), c0 (B, H). Uses the weights the forward pass used.
         """
-        if not isinstance(trace, LSTMTrace):
-            raise TypeError(f"trace: expected an LSTMTrace from LSTM.forward, "
-                            f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape
-        H, dtype = trace.h.shape[2], trace.h.dtype
-        dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
+        dh, T, B, I, H = self._backward_inputs(trace, dh, LSTMTrace)
+        dtype = dh.dtype
         if dc_last is None:
             dc = np.zeros((B, H), dtype=dtype)
         else:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_edu._validation import check_grad_output
 from lstm_edu.base import RecurrentParams, TraceRepr
 
 __all__ = ["RNN", "RNNTrace"]
@@ -79,12 +78,8 @@ class RNN(RecurrentParams):
     def backward(self, trace, dh):
         """BPTT. dh = dL/dh_t (T, B, H). Returns weight_ih, weight_hh, bias_ih, bias_hh,
         x (T, B, I), h0 (B, H). Uses the weights the forward pass used."""
-        if not isinstance(trace, RNNTrace):
-            raise TypeError(f"trace: expected an RNNTrace from RNN.forward, "
-                            f"got {type(trace).__name__}")
-        T, B, I = trace.x.shape
-        H, dtype = trace.h.shape[2], trace.h.dtype
-        dh = check_grad_output(dh, "dh", (T, B, H), dtype, "(T, B, H)")
+        dh, T, B, I, H = self._backward_inputs(trace, dh, RNNTrace)
+        dtype = dh.dtype
         h_all, w_ih, w_hh = trace.cache["h_all"], trace.cache["w_ih"], trace.cache["w_hh"]
         dtanh = 1 - trace.h * trace.h                               # (T, B, H)
         dA = np.empty((T, B, H), dtype=dtype)
