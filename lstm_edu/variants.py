@@ -23,6 +23,14 @@ the "diagonal" peepholes of Greff et al. 2017, eqs. for i, f and o):
 
     i = sigma(a_i + p_i * c_prev)    f = sigma(a_f + p_f * c_prev)    o = sigma(a_o + p_o * c)
 
+``truncated=True`` gives the 1997 paper's truncated gradient (Hochreiter & Schmidhuber 1997,
+section 4 and appendix A.1): the derivatives of the gates' and the cell input's pre-activations
+with respect to ``h_{t-1}`` are replaced by zero, so error flows back in time only through the
+cell state ``c`` (the constant error carousel); the weights ``weight_hh`` still get their local
+gradient. The forward pass is unchanged; ``backward`` then returns the truncated gradient, which
+is not the gradient of the loss (finite differences do not check it; the tests check it against
+PyTorch with ``h_{t-1}.detach()`` in every pre-activation).
+
 ``set_gate_bias(model, gate, value)`` / ``set_forget_bias(model, value)`` set the bias a gate
 sees (``bias_ih`` block = value, ``bias_hh`` block = 0) in place, for an ``LSTM`` or a variant.
 
@@ -81,26 +89,31 @@ class LSTMVariant(RecurrentParams):
     errors, the same initialization, ``from_params(params, variant=...)`` copies the arrays.
     """
 
-    def __init__(self, input_size, hidden_size, variant="full", seed=None, dtype=np.float64):
-        self._configure(variant)
+    def __init__(self, input_size, hidden_size, variant="full", seed=None, dtype=np.float64,
+                 truncated=False):
+        self._configure(variant, truncated)
         super().__init__(input_size, hidden_size, seed=seed, dtype=dtype)
 
     @classmethod
-    def from_params(cls, params, variant="full"):
+    def from_params(cls, params, variant="full", truncated=False):
         """A variant holding copies of ``params`` (its layout); sizes inferred, dtype kept."""
-        return super().from_params(params, variant=variant)
+        return super().from_params(params, variant=variant, truncated=truncated)
 
-    def _configure(self, variant="full"):
+    def _configure(self, variant="full", truncated=False):
         if variant not in VARIANT_GATES:
             raise ValueError(f"variant: expected one of {VARIANTS}, got {variant!r}")
+        if not isinstance(truncated, (bool, np.bool_)):
+            raise TypeError(f"truncated: expected True or False, got {truncated!r}")
         self.variant = variant
+        self.truncated = bool(truncated)
         self.gate_names = VARIANT_GATES[variant]
         self.n_gates = len(self.gate_names)
         self.extra_params = _PEEPS if variant == "peephole" else ()
 
     def __repr__(self):
-        return (f"LSTMVariant({self.input_size}, {self.hidden_size}, variant={self.variant!r}, "
-                f"params={self.num_params})")
+        cut = ", truncated=True" if self.truncated else ""
+        return (f"LSTMVariant({self.input_size}, {self.hidden_size}, variant={self.variant!r}"
+                f"{cut}, params={self.num_params})")
 
     # ------------------------------------------------------------------ forward
     def forward(self, x, h0=None, c0=None) -> VariantTrace:
@@ -156,7 +169,8 @@ class LSTMVariant(RecurrentParams):
     # ------------------------------------------------------------------ backward
     def backward(self, trace: VariantTrace, dh) -> dict:
         """BPTT. dh = dL/dh_t for every t ``(T, B, H)`` -> grads like ``params`` plus
-        ``"x" (T, B, I)``, ``"h0"``, ``"c0" (B, H)``."""
+        ``"x" (T, B, I)``, ``"h0"``, ``"c0" (B, H)``. With ``truncated=True``, the 1997
+        truncated gradient (no error from a step's pre-activations into ``h_{t-1}``)."""
         p = self.params
         x, hs, cs, G_ = trace.x, trace.h, trace.c, trace.gates
         T, B, H = hs.shape
@@ -208,7 +222,10 @@ class LSTMVariant(RecurrentParams):
                 dpeep["peephole_i"] += np.sum(da_i * c_prev, axis=0)
                 dpeep["peephole_f"] += np.sum(da_f * c_prev, axis=0)
             dWhh += da.T @ h_prev
-            dh_next = da @ W_hh
+            if self.truncated:                     # 1997: error leaves a step only through c
+                dh_next = np.zeros_like(dh_next)
+            else:
+                dh_next = da @ W_hh
             dc_next = dc_prev
         flat = da_all.reshape(T * B, -1)
         dWih = flat.T @ x.reshape(T * B, -1)

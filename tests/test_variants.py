@@ -6,7 +6,7 @@ import pytest
 
 from lstm_edu import LSTM
 from lstm_edu.gradcheck import numerical_gradient, relative_error
-from lstm_edu.variants import VARIANTS, LSTMVariant, set_forget_bias
+from lstm_edu.variants import VARIANT_GATES, VARIANTS, LSTMVariant, set_forget_bias
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -115,3 +115,71 @@ def test_default_seed_draws_fresh_parameters():
     a, b = LSTMVariant(2, 3, "cifg"), LSTMVariant(2, 3, "cifg")
     assert not np.allclose(a.params["weight_hh"], b.params["weight_hh"])
     assert a.num_params == sum(p.size for p in a.params.values()) == 3 * (2 * 3 + 9 + 6)
+
+
+def _torch_variant_loss(variant, params, x, h0, c0, R, truncated):
+    """The variant's forward in PyTorch autograd; ``truncated`` detaches h_{t-1} in every
+    pre-activation (the 1997 paper's cut), so autograd gives the truncated gradient."""
+    torch = pytest.importorskip("torch")
+    P = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    xs = torch.tensor(x, requires_grad=True)
+    h, c = torch.tensor(h0, requires_grad=True), torch.tensor(c0, requires_grad=True)
+    leaves = dict(P, x=xs, h0=h, c0=c)
+    names = VARIANT_GATES[variant]
+    loss = 0
+    for t in range(x.shape[0]):
+        h_in = h.detach() if truncated else h
+        a = xs[t] @ P["weight_ih"].T + P["bias_ih"] + P["bias_hh"] + h_in @ P["weight_hh"].T
+        blk = dict(zip(names, torch.chunk(a, len(names), dim=1), strict=True))
+        if variant == "peephole":
+            blk["i"] = blk["i"] + P["peephole_i"] * c
+            blk["f"] = blk["f"] + P["peephole_f"] * c
+        i, g = torch.sigmoid(blk["i"]), torch.tanh(blk["g"])
+        if "f" in blk:
+            f = torch.sigmoid(blk["f"])
+        else:                                  # nfg: f = 1; cifg: f = 1 - i
+            f = 1.0 - i if variant == "cifg" else 1.0
+        c = f * c + i * g
+        if "o" in blk:
+            ao = blk["o"] + P["peephole_o"] * c if variant == "peephole" else blk["o"]
+            h = torch.sigmoid(ao) * torch.tanh(c)
+        else:
+            h = torch.tanh(c)
+        loss = loss + (h * torch.tensor(R[t])).sum()
+    loss.backward()
+    return {k: np.zeros(v.shape) if v.grad is None else v.grad.numpy()   # None: unused (h0)
+            for k, v in leaves.items()}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("truncated", [False, True])
+def test_backward_matches_torch_full_and_truncated(variant, truncated):
+    """Both gradients against PyTorch autograd; the truncated one (HS97 section 4: error leaves
+    a step only through the cell state) against the same forward with h_{t-1} detached."""
+    rng = np.random.default_rng(3)
+    T, B, I, H = 7, 3, 2, 4
+    model = LSTMVariant(I, H, variant=variant, seed=5, truncated=truncated)
+    for key in model.params:                   # non-zero peepholes and biases everywhere
+        model.params[key] += 0.3 * rng.standard_normal(model.params[key].shape)
+    x = rng.standard_normal((T, B, I))
+    h0, c0 = rng.standard_normal((B, H)), rng.standard_normal((B, H))
+    R = rng.standard_normal((T, B, H))
+    grads = model.backward(model.forward(x, h0, c0), R)
+    ref = _torch_variant_loss(variant, model.params, x, h0, c0, R, truncated)
+    for key, want in ref.items():
+        np.testing.assert_allclose(grads[key], want, rtol=0, atol=1e-12, err_msg=key)
+    if truncated:
+        assert np.all(grads["h0"] == 0)        # nothing flows into h_{t-1}: not even h0
+        full = LSTMVariant.from_params(model.params, variant=variant)
+        g_full = full.backward(full.forward(x, h0, c0), R)
+        assert np.abs(g_full["weight_hh"] - grads["weight_hh"]).max() > 1e-3   # a real cut
+
+
+def test_truncated_is_checked_and_shown():
+    assert "truncated=True" in repr(LSTMVariant(2, 3, variant="nfg", seed=0, truncated=True))
+    assert "truncated" not in repr(LSTMVariant(2, 3, variant="nfg", seed=0))
+    with pytest.raises(TypeError, match=r"truncated: expected True or False, got 'yes'"):
+        LSTMVariant(2, 3, truncated="yes")
+    m = LSTMVariant.from_params(LSTMVariant(2, 3, variant="nfg", seed=0).params, variant="nfg",
+                                truncated=True)
+    assert m.truncated and m.variant == "nfg"
