@@ -1,0 +1,181 @@
+"""Runs on the 1997 paper's own tasks, stopped by the paper's own rule.
+
+What it covers
+--------------
+- ``CONFIGS``: the networks compared. ``"lstm_1997"`` is the 1997 LSTM as far as ``lstm_edu``
+  can express it (Hochreiter & Schmidhuber 1997, section 4, appendix A.1, Table 10): no forget
+  gate, the truncated gradient, input-gate biases per block from Table 10, weights uniform in
+  [-0.1, 0.1], a logistic output unit reading the cells. ``"lstm_1997_no_igb"`` and
+  ``"lstm_1997_full_grad"`` each drop one of those parts. ``"lstm"`` is today's LSTM (forget
+  gate with bias 1, PyTorch's initialization, the full gradient) and ``"rnn"`` a tanh RNN.
+- ``paper_run(task, config, seed)``: train one network online on fresh sequences of the
+  paper's task, in mini-batches, with Adam and gradient clipping, until the paper's stopping
+  rule (``lstm_edu.data.paper_tasks``: ST3, "the 2000 most recent sequences processed
+  correctly") holds on the training sequences as they were processed, or the budget of
+  sequences runs out. Returns a plain dict (numbers as numbers) for the results file.
+- ``TASKS``: adding (Exp. 4), multiplication (Exp. 5), temporal order 6a / 6b (Exp. 6).
+
+Shapes: inputs ``x (T_max, B, I)`` with ``lengths (B,)``; the output unit reads ``h`` at each
+sequence's last valid step ``lengths[b] - 1``: ``h_last (B, H)``, ``out (B, K)``.
+
+What it does not cover (the deviations, also in ``DEVIATIONS``): the paper's online updates
+(one sequence per step, plain gradient descent at a large rate), its squashing functions
+(``g = 4 sigma - 2``, ``h = 2 sigma - 1``; here ``tanh``) and gates fed back into the
+recurrence; ``benchmarks/reproduce.py`` runs the suite, the chapter only reads it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from lstm_edu.data import paper_tasks as P
+from lstm_edu.lstm import LSTM
+from lstm_edu.rnn import RNN
+from lstm_edu.training.optim import Adam, clip_grad_norm
+from lstm_edu.variants import LSTMVariant, set_forget_bias, set_gate_bias
+
+__all__ = ["CONFIGS", "TASKS", "DEVIATIONS", "INPUT_GATE_BIASES", "build", "paper_run"]
+
+#: Table 10's input-gate biases, one per block of cells ("igb"); block size 2 in Exps. 4, 6.
+INPUT_GATE_BIASES = {"adding": (-3.0, -6.0), "multiplication": (-3.0, -6.0),
+                     "temporal_order_6a": (-2.0, -4.0), "temporal_order_6b": (-2.0, -4.0, -6.0)}
+
+CONFIGS = {
+    "lstm_1997": "1997 LSTM: no forget gate, input-gate biases (Table 10), truncated gradient",
+    "lstm_1997_no_igb": "1997 LSTM without the input-gate biases (all biases 0)",
+    "lstm_1997_full_grad": "1997 LSTM with the full gradient (no truncation)",
+    "lstm": "today's LSTM: forget gate (bias 1), PyTorch init, full gradient",
+    "rnn": "tanh RNN, PyTorch init, full gradient",
+}
+
+
+def _adding(n, T, seed):
+    x, lengths, y = P.adding_problem_1997(n, T, seed=seed)
+    return x, lengths, y[:, None]
+
+
+def _multiplication(n, T, seed):
+    x, lengths, y = P.multiplication_problem_1997(n, T, seed=seed)
+    return x, lengths, y[:, None]
+
+
+def _temporal(relevant):
+    def gen(n, T, seed):
+        x, lengths, labels = P.temporal_order_1997(n, seed=seed, relevant=relevant)
+        return x, lengths, np.eye(2 ** relevant)[labels]
+    return gen
+
+
+def _solved_regression(rule):
+    def solved(out, target):
+        return rule(out[:, 0], target[:, 0])
+    return solved
+
+
+TASKS = {
+    # name: (generator, input size, output units, solved(out, target) -> (bool, details))
+    "adding": (_adding, 2, 1, _solved_regression(P.solved_adding_1997)),
+    "multiplication": (_multiplication, 2, 1, _solved_regression(
+        lambda p, t: P.solved_multiplication_1997(p, t, n_seq=140))),
+    "temporal_order_6a": (_temporal(2), 8, 4,
+                          lambda out, tgt: P.solved_temporal_order_1997(out, tgt.argmax(1))),
+    "temporal_order_6b": (_temporal(3), 8, 8,
+                          lambda out, tgt: P.solved_temporal_order_1997(out, tgt.argmax(1))),
+}
+
+DEVIATIONS = [
+    "mini-batches of `batch_size` fresh sequences with Adam and gradient-norm clipping, not the "
+    "paper's online gradient descent (one sequence per update, learning rate 0.1 to 0.5)",
+    "tanh for the cell input and output squashing, not g = 4 sigma - 2 and h = 2 sigma - 1 "
+    "(2 tanh(x/2) and tanh(x/2)); gates are logistic as in the paper",
+    "the recurrence feeds back the cell outputs h only, not the gate activations as well",
+    "the number of weights differs from the paper's (93 for Exp. 4), as the topology does",
+    "'solved' is checked once per mini-batch, on the training outputs computed before the update",
+]
+
+
+def build(config, input_size, hidden_size, task, seed):
+    """The recurrent network of ``config`` (see ``CONFIGS``), seeded."""
+    if config not in CONFIGS:
+        raise ValueError(f"config: expected one of {tuple(CONFIGS)}, got {config!r}")
+    if config == "rnn":
+        return RNN(input_size, hidden_size, seed=seed)
+    if config == "lstm":
+        model = LSTM(input_size, hidden_size, seed=seed)
+        set_forget_bias(model, 1.0)
+        return model
+    model = LSTMVariant(input_size, hidden_size, variant="nfg", seed=seed,
+                        truncated=config != "lstm_1997_full_grad")
+    rng = np.random.default_rng(seed)
+    for value in model.params.values():              # "[-0.1, 0.1]" (HS97 section 5)
+        value[...] = rng.uniform(-0.1, 0.1, value.shape)
+    if config != "lstm_1997_no_igb":
+        biases = INPUT_GATE_BIASES[task]
+        blocks = np.array_split(np.arange(hidden_size), len(biases))
+        set_gate_bias(model, "i", 0.0)
+        b = model.params["bias_ih"]
+        for cells, value in zip(blocks, biases, strict=True):
+            b[cells] = value                          # the i block comes first in nfg's layout
+    return model
+
+
+def _last_valid(h, lengths):
+    """h (T, B, H), lengths (B,) -> h at each sequence's last valid step (B, H)."""
+    return h[lengths - 1, np.arange(h.shape[1])]
+
+
+def paper_run(task, config, seed, *, T=100, hidden_size=4, batch_size=8, lr=1e-2, clip=1.0,
+              max_sequences=100_000, time_limit=None):
+    """Train ``config`` on ``task`` until the paper's rule says solved or the budget ends.
+
+    Every update draws ``batch_size`` fresh sequences (a seeded stream); the outputs on them,
+    computed before the update, are what the paper's rule reads ("the 2000 most recent
+    sequences processed correctly"). Loss: squared error of logistic output units (HS97 eq. 16),
+    summed over units, mean over the batch. Returns a dict: the settings, ``solved``,
+    ``sequences`` (seen when solved, else the budget), ``details`` of the last check,
+    ``recent_mse`` and ``cpu_seconds``.
+    """
+    if task not in TASKS:
+        raise ValueError(f"task: expected one of {tuple(TASKS)}, got {task!r}")
+    gen, I, K, solved_rule = TASKS[task]  # noqa: E741 (the book's letters)
+    t_cpu = time.process_time()
+    net = build(config, I, hidden_size, task, seed)
+    rng = np.random.default_rng(10_000 + seed)
+    head = {"W": rng.uniform(-0.1, 0.1, (K, hidden_size)), "b": np.zeros(K)}
+    params = {**{f"rec.{k}": v for k, v in net.params.items()}, **head}
+    opt = Adam(lr=lr)
+    outs, targets = [], []
+    seen, solved, details, seq_seed = 0, False, {}, 1_000_000 * (seed + 1)
+    while seen < max_sequences:
+        x, lengths, y = gen(batch_size, T, seq_seed + seen)
+        trace = net.forward(x)
+        h_last = _last_valid(trace.h, lengths)
+        out = 1.0 / (1.0 + np.exp(-(h_last @ head["W"].T + head["b"])))      # (B, K)
+        outs.append(out)
+        targets.append(y)
+        seen += batch_size
+        d_net = 2.0 * (out - y) * out * (1.0 - out) / batch_size            # d loss / d net
+        dh = np.zeros_like(trace.h)
+        dh[lengths - 1, np.arange(batch_size)] = d_net @ head["W"]
+        g = net.backward(trace, dh)
+        grads = {**{f"rec.{k}": g[k] for k in net.params}, "W": d_net.T @ h_last,
+                 "b": d_net.sum(0)}
+        if clip is not None:
+            clip_grad_norm(grads, clip)
+        opt.step(params, grads)
+        if seen >= P.RECENT_WINDOW:
+            keep = -(-P.RECENT_WINDOW // batch_size)
+            outs, targets = outs[-keep:], targets[-keep:]
+            solved, details = solved_rule(np.concatenate(outs), np.concatenate(targets))
+            if solved:
+                break
+        if time_limit is not None and time.process_time() - t_cpu > time_limit:
+            break
+    o, t = np.concatenate(outs)[-P.RECENT_WINDOW:], np.concatenate(targets)[-P.RECENT_WINDOW:]
+    return {"task": task, "config": config, "seed": int(seed), "T": int(T),
+            "hidden_size": hidden_size, "batch_size": batch_size, "lr": lr, "clip": clip,
+            "max_sequences": int(max_sequences), "solved": bool(solved), "sequences": int(seen),
+            "details": details, "recent_mse": float(np.mean(np.sum((o - t) ** 2, axis=1))),
+            "cpu_seconds": round(time.process_time() - t_cpu, 2)}
