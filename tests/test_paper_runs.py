@@ -1,0 +1,51 @@
+"""The 1997 configurations and the paper-rule training loop (lstm_edu.training.paper)."""
+
+import numpy as np
+import pytest
+
+from lstm_edu import LSTM, RNN
+from lstm_edu.data import paper_tasks as P
+from lstm_edu.training import paper
+from lstm_edu.variants import LSTMVariant
+
+
+def test_the_1997_network_is_built_as_the_paper_says():
+    net = paper.build("lstm_1997", 2, 4, "adding", seed=0)
+    assert isinstance(net, LSTMVariant) and net.variant == "nfg" and net.truncated
+    H = 4
+    i_bias = net.params["bias_ih"][:H] + net.params["bias_hh"][:H]    # nfg blocks: i, g, o
+    np.testing.assert_array_equal(i_bias, [-3.0, -3.0, -6.0, -6.0])   # Table 10, Exp. 4
+    for key in ("weight_ih", "weight_hh"):
+        assert np.abs(net.params[key]).max() <= 0.1                   # "[-0.1, 0.1]"
+    six_b = paper.build("lstm_1997", 8, 6, "temporal_order_6b", seed=0)
+    np.testing.assert_array_equal(six_b.params["bias_ih"][:6], [-2, -2, -4, -4, -6, -6])
+
+
+def test_the_other_configurations():
+    assert not paper.build("lstm_1997_full_grad", 2, 4, "adding", 0).truncated
+    no_igb = paper.build("lstm_1997_no_igb", 2, 4, "adding", 0)
+    assert np.abs(no_igb.params["bias_ih"][:4]).max() <= 0.1          # no negative biases
+    modern = paper.build("lstm", 2, 4, "adding", 0)
+    assert type(modern) is LSTM
+    f = slice(4, 8)                                                    # torch order i, f, g, o
+    np.testing.assert_array_equal(modern.params["bias_ih"][f] + modern.params["bias_hh"][f], 1.0)
+    assert type(paper.build("rnn", 2, 4, "adding", 0)) is RNN
+    with pytest.raises(ValueError, match=r"config: expected one of .*got 'gru'"):
+        paper.build("gru", 2, 4, "adding", 0)
+    with pytest.raises(ValueError, match=r"task: expected one of .*got 'reber'"):
+        paper.paper_run("reber", "lstm", 0)
+
+
+def test_an_unsolved_run_spends_its_budget_and_reports_the_papers_rule():
+    r = paper.paper_run("adding", "rnn", 0, T=20, max_sequences=2_400)
+    assert not r["solved"] and r["sequences"] == 2_400
+    assert r["details"]["n_recent"] == P.RECENT_WINDOW and r["details"]["n_wrong"] > 0
+    assert 0 < r["recent_mse"] < 1 and r["cpu_seconds"] > 0
+
+
+def test_a_solved_run_meets_the_papers_rule_on_its_last_2000_sequences():
+    r = paper.paper_run("adding", "lstm_1997", 0, T=20, max_sequences=40_000)
+    assert r["solved"] and r["sequences"] < 40_000
+    d = r["details"]
+    assert d["n_wrong"] == 0 and d["max_abs_error"] < P.ADDING_TOLERANCE
+    assert d["mean_train_error"] < 0.01
