@@ -49,3 +49,30 @@ def test_a_solved_run_meets_the_papers_rule_on_its_last_2000_sequences():
     d = r["details"]
     assert d["n_wrong"] == 0 and d["max_abs_error"] < P.ADDING_TOLERANCE
     assert d["mean_train_error"] < 0.01
+
+
+def _row(task, T, config, k, n, seqs=None, paper_row=None):
+    from lstm_edu.training.stats import bootstrap_ci, wilson_ci
+    return {"task": task, "T": T, "config": config, "runs": n, "solved": k,
+            "solved_ci": wilson_ci(k, n), "sequences_mean": float(np.mean(seqs)) if seqs else None,
+            "sequences_ci": bootstrap_ci(seqs) if seqs and len(seqs) > 1 else None,
+            "paper": paper_row}
+
+
+def test_table_rows_lay_out_one_row_per_length_like_the_paper():
+    result = {"table": [
+        _row("adding", 100, "lstm_1997", 10, 10, [20_000] * 10, {"sequences": 74_000}),
+        _row("adding", 100, "rnn", 0, 10, None, {"sequences": 74_000}),
+        _row("adding", 500, "lstm_1997", 5, 5, [30_000, 40_000, 50_000, 30_000, 50_000],
+             {"sequences": 209_000}),
+    ]}
+    rows = paper.table_rows(result, "adding", ["lstm_1997", "rnn"])
+    assert [r["T"] for r in rows] == [100, 500]
+    assert rows[0]["paper: sequences"] == 74_000 and rows[1]["paper: sequences"] == 209_000
+    # Wilson 95 % for 10/10 is [72 %, 100 %]; all ten at 20,000 give a zero-width interval
+    assert rows[0]["1997 LSTM"] == "10/10 (72–100 %); 20,000 [20,000, 20,000]"
+    assert rows[0]["RNN"] == "0/10 (0–28 %)"
+    assert rows[1]["RNN"] == "not run"
+    assert rows[1]["1997 LSTM"].startswith("5/5 (57–100 %); 40,000 [")
+    with pytest.raises(KeyError, match="no runs for task='multiplication'"):
+        paper.table_rows(result, "multiplication", ["lstm"])

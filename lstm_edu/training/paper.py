@@ -14,6 +14,10 @@ What it covers
   correctly") holds on the training sequences as they were processed, or the budget of
   sequences runs out. Returns a plain dict (numbers as numbers) for the results file.
 - ``TASKS``: adding (Exp. 4), multiplication (Exp. 5), temporal order 6a / 6b (Exp. 6).
+- ``table_rows(result, task, configs)``: a results file's rows for one experiment, laid out like
+  the paper's table (one row per length, the paper's number beside each network's success
+  count with its Wilson interval and mean sequences with a bootstrap interval), for
+  ``lstm_edu.viz.tables.markdown_table``; ``result_rows`` picks the raw rows.
 
 Shapes: inputs ``x (T_max, B, I)`` with ``lengths (B,)``; the output unit reads ``h`` at each
 sequence's last valid step ``lengths[b] - 1``: ``h_last (B, H)``, ``out (B, K)``.
@@ -36,11 +40,17 @@ from lstm_edu.rnn import RNN
 from lstm_edu.training.optim import Adam, clip_grad_norm
 from lstm_edu.variants import LSTMVariant, set_forget_bias, set_gate_bias
 
-__all__ = ["CONFIGS", "TASKS", "DEVIATIONS", "INPUT_GATE_BIASES", "build", "paper_run"]
+__all__ = ["CONFIGS", "CONFIG_NAMES", "TASKS", "DEVIATIONS", "INPUT_GATE_BIASES", "build",
+           "paper_run", "result_rows", "table_rows"]
 
 #: Table 10's input-gate biases, one per block of cells ("igb"); block size 2 in Exps. 4, 6.
 INPUT_GATE_BIASES = {"adding": (-3.0, -6.0), "multiplication": (-3.0, -6.0),
                      "temporal_order_6a": (-2.0, -4.0), "temporal_order_6b": (-2.0, -4.0, -6.0)}
+
+#: Short names for table headers.
+CONFIG_NAMES = {"lstm_1997": "1997 LSTM", "lstm_1997_no_igb": "1997 LSTM, no input-gate biases",
+                "lstm_1997_full_grad": "1997 LSTM, full gradient", "lstm": "today's LSTM",
+                "rnn": "RNN"}
 
 CONFIGS = {
     "lstm_1997": "1997 LSTM: no forget gate, input-gate biases (Table 10), truncated gradient",
@@ -179,3 +189,47 @@ def paper_run(task, config, seed, *, T=100, hidden_size=4, batch_size=8, lr=1e-2
             "max_sequences": int(max_sequences), "solved": bool(solved), "sequences": int(seen),
             "details": details, "recent_mse": float(np.mean(np.sum((o - t) ** 2, axis=1))),
             "cpu_seconds": round(time.process_time() - t_cpu, 2)}
+
+
+def result_rows(result, task, config=None, T=None):
+    """The rows of ``result["table"]`` (a ``paper_reproduction.json``) for ``task``, and for
+    ``config`` and ``T`` when given."""
+    rows = [r for r in result["table"] if r["task"] == task
+            and (config is None or r["config"] == config) and (T is None or r["T"] == T)]
+    if not rows:
+        raise KeyError(f"no runs for task={task!r}, config={config!r}, T={T!r} in the results")
+    return rows
+
+
+def _solved_cell(r):
+    ci = r["solved_ci"]
+    return f"{ci['k']}/{ci['n']} ({100 * ci['low']:.0f}–{100 * ci['high']:.0f} %)"
+
+
+def _sequences_cell(r):
+    if r["sequences_mean"] is None:
+        return None
+    ci = r["sequences_ci"]
+    span = f" [{ci['low']:,.0f}, {ci['high']:,.0f}]" if ci else ""
+    return f"{r['sequences_mean']:,.0f}{span}"
+
+
+def table_rows(result, task, configs):
+    """One row per sequence length of ``task``: the paper's mean number of training sequences
+    and, per network in ``configs``, one cell "k/n solved (95 % Wilson interval); the mean
+    number of sequences over the solved runs [95 % bootstrap interval]". Strings for display;
+    the numbers stay in ``result``."""
+    Ts = sorted({r["T"] for r in result_rows(result, task)})
+    out = []
+    for T in Ts:
+        here = {r["config"]: r for r in result_rows(result, task, T=T)}
+        paper_row = next((r["paper"] for r in here.values() if r["paper"]), None)
+        row = {"T": T} if task in ("adding", "multiplication") else {}
+        row["paper: sequences"] = paper_row["sequences"] if paper_row else None
+        for c in configs:
+            r = here.get(c)
+            seq = _sequences_cell(r) if r else None
+            row[CONFIG_NAMES[c]] = (("not run" if r is None else _solved_cell(r))
+                                    + (f"; {seq}" if seq else ""))
+        out.append(row)
+    return out
