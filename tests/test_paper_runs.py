@@ -76,3 +76,21 @@ def test_table_rows_lay_out_one_row_per_length_like_the_paper():
     assert rows[1]["1997 LSTM"].startswith("5/5 (57–100 %); 40,000 [")
     with pytest.raises(KeyError, match="no runs for task='multiplication'"):
         paper.table_rows(result, "multiplication", ["lstm"])
+
+
+def test_book_rows_show_each_setting_with_its_intervals():
+    from lstm_edu.training.stats import bootstrap_ci, wilson_ci
+    result = {"book": {"forget_gate": {"table": [
+        {"setting": "forget bias 1", "runs": 10, "solved": 10, "solved_ci": wilson_ci(10, 10),
+         "sequences_ci": bootstrap_ci([4_000] * 10), "final_mse_ci": bootstrap_ci([0.002] * 10),
+         "params": 4641},
+        {"setting": "no forget gate", "runs": 10, "solved": 1, "solved_ci": wilson_ci(1, 10),
+         "sequences_ci": None, "final_mse_ci": bootstrap_ci([0.1, 0.2]), "params": 3489}]}}}
+    rows = paper.book_rows(result, "forget_gate")
+    assert rows[0] == {"setting": "forget bias 1", "solved": "10/10 (72–100 %)",
+                       "sequences to MSE < 0.01": "4,000 [4,000, 4,000]",
+                       "test MSE at the budget": "0.0020 [0.0020, 0.0020]", "parameters": 4641}
+    assert rows[1]["solved"] == "1/10 (2–40 %)" and rows[1]["sequences to MSE < 0.01"] is None
+    assert rows[1]["test MSE at the budget"].startswith("0.1500 [0.1000, ")
+    with pytest.raises(KeyError, match="no book comparison 'ablation'"):
+        paper.book_rows(result, "ablation")

@@ -17,7 +17,8 @@ What it covers
 - ``table_rows(result, task, configs)``: a results file's rows for one experiment, laid out like
   the paper's table (one row per length, the paper's number beside each network's success
   count with its Wilson interval and mean sequences with a bootstrap interval), for
-  ``lstm_edu.viz.tables.markdown_table``; ``result_rows`` picks the raw rows.
+  ``lstm_edu.viz.tables.markdown_table``; ``result_rows`` picks the raw rows; ``book_rows``
+  does the same for the book's own fixed-budget comparisons (``result["book"]``).
 
 Shapes: inputs ``x (T_max, B, I)`` with ``lengths (B,)``; the output unit reads ``h`` at each
 sequence's last valid step ``lengths[b] - 1``: ``h_last (B, H)``, ``out (B, K)``.
@@ -41,7 +42,7 @@ from lstm_edu.training.optim import Adam, clip_grad_norm
 from lstm_edu.variants import LSTMVariant, set_forget_bias, set_gate_bias
 
 __all__ = ["CONFIGS", "CONFIG_NAMES", "TASKS", "DEVIATIONS", "INPUT_GATE_BIASES", "build",
-           "paper_run", "result_rows", "table_rows"]
+           "paper_run", "result_rows", "table_rows", "book_rows"]
 
 #: Table 10's input-gate biases, one per block of cells ("igb"); block size 2 in Exps. 4, 6.
 INPUT_GATE_BIASES = {"adding": (-3.0, -6.0), "multiplication": (-3.0, -6.0),
@@ -233,3 +234,23 @@ def table_rows(result, task, configs):
                                     + (f"; {seq}" if seq else ""))
         out.append(row)
     return out
+
+
+def _ci_cell(ci, fmt):
+    return None if ci is None else f"{fmt(ci['mean'])} [{fmt(ci['low'])}, {fmt(ci['high'])}]"
+
+
+def book_rows(result, name):
+    """The book's comparison ``name`` (``result["book"][name]``) as display rows: setting,
+    solved k/n (Wilson 95 %), sequences until the test MSE first fell below 0.01 (mean over
+    the solved runs [bootstrap 95 %]), the test MSE at the end of the budget (mean [bootstrap
+    95 %]) and the parameter count."""
+    if name not in result.get("book", {}):
+        raise KeyError(f"no book comparison {name!r} in the results")
+    rows = []
+    for r in result["book"][name]["table"]:
+        rows.append({"setting": r["setting"], "solved": _solved_cell(r),
+                     "sequences to MSE < 0.01": _ci_cell(r["sequences_ci"], "{:,.0f}".format),
+                     "test MSE at the budget": _ci_cell(r["final_mse_ci"], "{:.4f}".format),
+                     "parameters": r["params"]})
+    return rows
