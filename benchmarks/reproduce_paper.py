@@ -220,13 +220,18 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="a small suite, < 60 s")
     ap.add_argument("--summarize", action="store_true", help="only rebuild the JSON")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--only", choices=["paper", "book"], default=None,
+                    help="run only the paper's experiments or only the book's comparisons")
     ap.add_argument("--runs", type=Path, default=None, help="the runs file (JSON lines)")
     ap.add_argument("--out", type=Path, default=None, help="the summary JSON")
     args = ap.parse_args(argv)
     runs_file = args.runs or (RUNS.with_name("paper_runs_quick.jsonl") if args.quick else RUNS)
     out_file = args.out or (runs_file.with_suffix(".summary.json") if args.quick else OUT)
     if not args.summarize:
-        run(quick_suite() if args.quick else suite(), runs_file, args.workers)
+        items = quick_suite() if args.quick else suite()
+        if args.only:
+            items = [it for it in items if (it[0] == "book") == (args.only == "book")]
+        run(items, runs_file, args.workers)
     return summarize(runs_file, out_file)
 
 
