@@ -77,3 +77,50 @@ def test_keep_model_callback_keeps_the_trained_model():
     model, keep = build_model("lstm", 2, 4, seed=0), KeepModel()
     fit(model, lambda rng, b: adding_problem(b, 5, rng), max_steps=2, callbacks=[keep])
     assert keep.model is model
+
+
+def test_pad_sequences_right_pads_and_counts():
+    from lstm_edu.training.apps import pad_sequences
+
+    a, b = np.arange(6.0).reshape(3, 2), np.array([[9.0, 8.0]])
+    x, n = pad_sequences([a, b])
+    assert x.shape == (3, 2, 2) and n.tolist() == [3, 1]
+    np.testing.assert_array_equal(x[:, 0], a)
+    np.testing.assert_array_equal(x[:, 1], [[9, 8], [0, 0], [0, 0]])
+    assert pad_sequences([a, b], max_len=5)[0].shape == (5, 2, 2)
+    with pytest.raises(ValueError, match="max_len"):
+        pad_sequences([a, b], max_len=2)
+    with pytest.raises(ValueError, match="seqs"):
+        pad_sequences([a, np.zeros((2, 3))])
+    with pytest.raises(ValueError, match="seqs"):
+        pad_sequences([])
+
+
+def test_dtw_distances_by_hand_and_against_a_plain_loop():
+    from lstm_edu.training.apps import dtw_distances, nearest_neighbour
+
+    # by hand: a = (0, 1, 2), b = (0, 2): best path (0-0), (1-2 or 1-0), (2-2): cost 0 + 1 + 0
+    a, b = np.array([[0.0], [1.0], [2.0]]), np.array([[0.0], [2.0]])
+    assert dtw_distances([a], [b])[0, 0] == pytest.approx(1.0)
+    assert dtw_distances([a], [a])[0, 0] == 0.0
+    assert dtw_distances([a], [np.repeat(a, 2, axis=0)])[0, 0] == 0.0   # warping is free
+
+    def plain(p, q):                           # the textbook double loop, one pair at a time
+        D = np.full((len(p) + 1, len(q) + 1), np.inf)
+        D[0, 0] = 0
+        for i in range(len(p)):
+            for j in range(len(q)):
+                D[i + 1, j + 1] = np.sum((p[i] - q[j]) ** 2) + min(D[i, j + 1], D[i + 1, j],
+                                                                    D[i, j])
+        return D[-1, -1]
+
+    rng = np.random.default_rng(0)
+    qs = [rng.normal(size=(k, 3)) for k in (2, 7, 4)]
+    rs = [rng.normal(size=(k, 3)) for k in (5, 1, 6, 3)]
+    got = dtw_distances(qs, rs, chunk=2)
+    want = np.array([[plain(p, q) for q in rs] for p in qs])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_array_equal(nearest_neighbour(want, np.array([7, 8, 9, 5])),
+                                  np.array([7, 8, 9, 5])[want.argmin(1)])
+    with pytest.raises(ValueError, match="distances"):
+        nearest_neighbour(want, np.zeros(3))

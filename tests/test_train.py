@@ -151,3 +151,78 @@ def test_blas_threads_limits_and_restores():
     assert n_blas() == before
     with blas_threads(None):
         assert n_blas() == before
+
+
+# ---------------------------------------------------------------- variable lengths (issue 12)
+
+
+def ragged(n=48, seed=0, T_pad=12, fill=0.0):
+    """Sequences of 2..8 steps whose label is the sign of their last valid input, right-padded
+    to T_pad with ``fill``: only a last-valid-step read-out can see the label."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(2, 9, n)
+    x = np.full((T_pad, n, 1), fill)
+    for j, k in enumerate(lengths):
+        x[:k, j, 0] = rng.normal(size=k)
+    y = (x[lengths - 1, np.arange(n), 0] > 0).astype(int)
+    return x, lengths, y
+
+
+def test_batches_from_arrays_with_lengths_cut_each_batch_to_its_longest():
+    from lstm_edu.training.trainer import batches_from_arrays
+
+    x, lengths, y = ragged(10)
+    fn = batches_from_arrays(x, y, lengths=lengths)
+    rng = np.random.default_rng(0)
+    seen = []
+    for _ in range(2):                                   # one epoch in two batches of 5
+        xb, nb, yb = fn(rng, 5)
+        assert xb.shape == (nb.max(), 5, 1) and yb.shape == (5,)
+        seen += [int(np.flatnonzero(x[0, :, 0] == xb[0, j, 0])[0]) for j in range(5)]
+        np.testing.assert_array_equal(nb, lengths[seen[-5:]])
+        np.testing.assert_array_equal(yb, y[seen[-5:]])
+    assert sorted(seen) == list(range(10))
+
+
+def test_fit_on_x_lengths_y_learns_and_ignores_the_padding():
+    x, n, y = ragged(96, seed=1)
+    x_te, n_te, y_te = ragged(200, seed=2)
+    runs = {}
+    for fill, T_pad in ((0.0, 12), (3.0, 20)):          # different padding, values and amount
+        xp = np.full((T_pad, 96, 1), fill)
+        xp[:12] = np.where(np.arange(12)[:, None, None] < n[:, None], x, fill)
+        model = build_model("lstm", 1, 8, output_size=2, task="classification", seed=0)
+        runs[fill] = fit(model, (xp, n, y), batch_size=32, lr=0.05, max_steps=60,
+                         eval_data=(x_te, n_te, y_te), eval_every=20, seed=0)
+    a, b = runs.values()
+    np.testing.assert_allclose(a.losses, b.losses, rtol=1e-9)
+    assert a.metrics == pytest.approx(b.metrics, rel=1e-9)
+    assert a.final("accuracy") > 0.9                    # the sign of the last valid input
+    # the old left-over padding read-out (the last row) cannot see the label
+    model = build_model("lstm", 1, 8, output_size=2, task="classification", seed=0)
+    h = fit(model, (x, y), batch_size=32, lr=0.05, max_steps=60, eval_data=(x_te, y_te),
+            eval_every=60, seed=0)
+    assert h.final("accuracy") < 0.75
+
+
+def test_batch_function_may_return_x_lengths_y():
+    x, n, y = ragged(32, seed=3)
+    model = build_model("gru", 1, 4, output_size=2, task="classification", over="all", seed=0)
+    yy = np.repeat(y[None], 12, axis=0)                  # per-step labels (T, B)
+    h = fit(model, lambda rng, b: (x, n, yy), batch_size=32, max_steps=3,
+            eval_data=(x, n, yy), eval_every=3)
+    assert len(h.losses) == 3 and 0 <= h.final("accuracy") <= 1
+    assert h.final("loss") == pytest.approx(model.evaluate(x, yy, lengths=n)["loss"])
+
+
+def test_bad_batches_name_the_argument():
+    model = build_model("lstm", 1, 4)
+    x, n, y = ragged(8)
+    with pytest.raises(ValueError, match="data"):
+        Trainer(model, (x, n, y, y))
+    with pytest.raises(ValueError, match="eval_data"):
+        Trainer(model, (x, y), eval_data=(x,))
+    with pytest.raises(ValueError, match="lengths"):
+        Trainer(model, (x, np.zeros(8, int), y))
+    with pytest.raises(ValueError, match="data"):
+        fit(model, lambda rng, b: (x,), max_steps=1)

@@ -3,7 +3,7 @@
 What it covers
 --------------
 ==================  =========================================================================
-``losses``          ``mse``, ``cross_entropy``: ``(loss, dloss/dprediction)``
+``losses``          ``mse``, ``cross_entropy``: ``(loss, dloss/dprediction)``, masked by ``lengths``
 ``heads``           ``LinearHead``, ``SoftmaxHead``: readouts with forward and backward
 ``model``           ``SequenceModel`` (core + head + loss), ``build_model``, ``sample``
 ``optim``           ``SGD``, ``Adam``, ``clip_grad_norm``, ``grad_norm``
@@ -11,6 +11,9 @@ What it covers
 ``experiments``     the paper reproductions the chapters call in one line
 ``apps``            forecasting and anomaly-detection helpers of the applications chapters
 ==================  =========================================================================
+
+Variable-length batches: every model call and the loop take ``lengths`` (batches ``(x, lengths,
+y)``, right-padded): last-valid-step read-outs, losses averaged over the valid steps only.
 
 What it does not cover: the recurrent cores (``lstm_edu.LSTM``, ``RNN``, ``GRU``,
 ``lstm_edu.variants``), the data (``lstm_edu.data``), figures of training (``lstm_edu.viz``).

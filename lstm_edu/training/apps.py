@@ -2,6 +2,11 @@
 
 What it covers
 --------------
+- ``pad_sequences``: variable-length sequences -> one right-padded batch ``x (T, N, I)`` and
+  its ``lengths (N,)``, the form ``SequenceModel`` and ``fit`` take (``(x, lengths, y)``).
+- The time-series classification archives' baseline: ``dtw_distances`` (dynamic time warping,
+  Sakoe & Chiba 1978, between every pair of variable-length multivariate sequences) and
+  ``nearest_neighbour`` (1-NN labels from a distance matrix).
 - Forecasting a monthly series: ``lstm_forecast`` (train small LSTMs on windows of the past
   ``window`` months, on levels or month-to-month changes, and forecast recursively; averaged
   over seeds), ``naive_forecasts`` (last value, seasonal naive, seasonal naive + drift),
@@ -24,8 +29,72 @@ from lstm_edu.data import Standardizer, forecast, supervised_windows
 from lstm_edu.training.model import build_model
 from lstm_edu.training.trainer import fit
 
-__all__ = ["KeepModel", "lstm_forecast", "naive_forecasts", "mae", "flag_anomalies",
-           "precision_recall"]
+__all__ = ["pad_sequences", "dtw_distances", "nearest_neighbour", "KeepModel", "lstm_forecast",
+           "naive_forecasts", "mae", "flag_anomalies", "precision_recall"]
+
+
+def pad_sequences(seqs, max_len: int | None = None, dtype=np.float64):
+    """Right-pad sequences ``seqs[j]`` of shape ``(T_j, I)`` into ``(x (T, N, I), lengths (N,))``.
+
+    ``x[:T_j, j] = seqs[j]`` and zeros after it; ``T = max_len`` or the longest ``T_j``.
+    Sequences longer than ``max_len`` raise (nothing is cut silently). Example, one-hot words:
+    ``pad_sequences([one_hot(vocab.encode(t), len(vocab)) for t in texts])``.
+    """
+    seqs = [np.asarray(s, dtype=dtype) for s in seqs]
+    if not seqs:
+        raise ValueError("seqs: expected at least one sequence, got none")
+    bad = [j for j, s in enumerate(seqs) if s.ndim != 2 or len(s) == 0
+           or s.shape[1] != seqs[0].shape[1]]
+    if bad:
+        raise ValueError(f"seqs: expected 2-D arrays (T_j >= 1, I={seqs[0].shape[-1]}), got "
+                         f"shape {seqs[bad[0]].shape} at index {bad[0]}")
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
+    T = int(lengths.max()) if max_len is None else int(max_len)
+    if lengths.max() > T:
+        raise ValueError(f"max_len: expected at least the longest sequence "
+                         f"({lengths.max()} steps), got {max_len}")
+    x = np.zeros((T, len(seqs), seqs[0].shape[1]), dtype=dtype)
+    for j, s in enumerate(seqs):
+        x[:len(s), j] = s
+    return x, lengths
+
+
+def dtw_distances(queries, references, chunk: int = 32) -> np.ndarray:
+    """Dynamic-time-warping distance between every query and every reference: ``(Nq, Nr)``.
+
+    Sequences are ``(T_i, I)`` arrays of any lengths. The cost of matching frames ``a_i`` and
+    ``b_j`` is ``||a_i - b_j||^2`` (all ``I`` channels at once: the "dependent" multivariate
+    DTW), no warping window, and ``D(i, j) = cost(i, j) + min(D(i-1, j), D(i, j-1),
+    D(i-1, j-1))``; the distance is ``D`` at the two sequences' last frames. Vectorized over
+    pairs (``chunk`` queries at a time), looping over the ``T x T`` frame pairs.
+    """
+    xq, lq = pad_sequences(queries)
+    xr, lr = pad_sequences(references)
+    out = np.empty((len(lq), len(lr)))
+    sq_r = np.einsum("tni,tni->nt", xr, xr)                             # (Nr, Tr)
+    for s in range(0, len(lq), chunk):
+        a = xq[:, s:s + chunk]                                           # (Tq, n, I)
+        cost = (np.einsum("tni,tni->nt", a, a)[:, None, :, None] + sq_r[None, :, None, :]
+                - 2 * np.einsum("tni,umi->nmtu", a, xr))                 # (n, Nr, Tq, Tr)
+        D = np.full(cost.shape[:2] + (cost.shape[2] + 1, cost.shape[3] + 1), np.inf)
+        D[:, :, 0, 0] = 0.0
+        for i in range(cost.shape[2]):
+            for j in range(cost.shape[3]):
+                best = np.minimum(np.minimum(D[:, :, i, j + 1], D[:, :, i + 1, j]), D[:, :, i, j])
+                D[:, :, i + 1, j + 1] = cost[:, :, i, j] + best
+        n = np.arange(a.shape[1])[:, None]
+        out[s:s + chunk] = D[n, np.arange(len(lr))[None, :], lq[s:s + chunk, None], lr[None, :]]
+    return out
+
+
+def nearest_neighbour(distances, labels) -> np.ndarray:
+    """1-NN: each query (row of ``distances (Nq, Nr)``) takes the label of its nearest
+    reference. ``labels (Nr,)``; ties go to the first reference. Returns ``(Nq,)``."""
+    distances, labels = np.asarray(distances), np.asarray(labels)
+    if distances.ndim != 2 or distances.shape[1] != labels.shape[0]:
+        raise ValueError(f"distances: expected shape (Nq, {labels.shape[0]}) (one column per "
+                         f"label), got {distances.shape}")
+    return labels[distances.argmin(axis=1)]
 
 
 def _fit_one(series, window, hidden_size, steps, lr, seed):

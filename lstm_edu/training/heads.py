@@ -4,6 +4,11 @@ What it covers
 --------------
 - ``LinearHead``: a linear readout ``y = h W^T + b`` (regression), over the last step or
   every step.  ``SoftmaxHead``: the same affine map read as class logits.
+- Variable-length batches: ``forward(h, lengths)`` with ``lengths (B,)`` ints in ``[1, T]``
+  (right-padded sequences, as ``torch.nn.utils.rnn.pack_padded_sequence`` takes them). Then
+  ``over="last"`` reads each sequence's **last valid step** ``h[lengths[b] - 1, b]``, not the
+  padding; ``over="all"`` reads every step as before (the losses mask the padded ones,
+  ``lstm_edu.training.losses``).
 
 Each head keeps forward and backward together (CS231n style): ``forward`` returns a small
 trace, ``backward(trace, dy)`` returns gradients for the head's params and for ``h``.
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_edu.activations import softmax
+from lstm_edu.packing import check_lengths
 
 __all__ = ["LinearHead", "SoftmaxHead", "HeadTrace"]
 
@@ -33,11 +39,14 @@ class HeadTrace:
     h_shape: shape ``(T, B, H)`` of the core output the head read.
     h_used: ``(B, H)`` for ``over="last"``, ``(T, B, H)`` for ``over="all"``.
     y: the head's output, ``(B, O)`` or ``(T, B, O)``.
+    lengths: ``(B,)`` int64, each sequence's number of valid steps (``T`` for all when the
+        forward pass was given no lengths).
     """
 
     h_shape: tuple
     h_used: np.ndarray
     y: np.ndarray
+    lengths: np.ndarray | None = None
 
 
 class LinearHead:
@@ -77,19 +86,26 @@ class LinearHead:
     def output_size(self) -> int:
         return self.params["weight"].shape[0]
 
-    def forward(self, h: np.ndarray) -> HeadTrace:
-        """h: ``(T, B, H)`` -> trace with ``y``: ``(B, O)`` (last) or ``(T, B, O)`` (all)."""
+    def forward(self, h: np.ndarray, lengths=None) -> HeadTrace:
+        """h: ``(T, B, H)`` -> trace with ``y``: ``(B, O)`` (last) or ``(T, B, O)`` (all).
+
+        lengths: ``(B,)`` ints in ``[1, T]`` or None (every sequence has ``T`` steps). With
+        ``over="last"``, sequence ``b`` is read at its last valid step ``lengths[b] - 1``.
+        """
         h = np.asarray(h)
         if h.ndim != 3 or h.shape[2] != self.hidden_size:
             raise ValueError(f"h must have shape (T, B, {self.hidden_size}), got {h.shape}")
-        h_used = h[-1] if self.over == "last" else h
+        T, B = h.shape[:2]
+        lengths = check_lengths(lengths, T, B)
+        h_used = h[lengths - 1, np.arange(B)] if self.over == "last" else h
         y = h_used @ self.params["weight"].T + self.params["bias"]
-        return HeadTrace(h.shape, h_used, y)
+        return HeadTrace(h.shape, h_used, y, lengths)
 
     def backward(self, trace: HeadTrace, dy: np.ndarray) -> dict:
         """dy = dL/dy (shape of ``trace.y``) -> grads ``weight``, ``bias`` and ``h (T, B, H)``.
 
-        ``grads["h"]`` is zero at every step but the last when ``over="last"``.
+        ``grads["h"]`` is zero at every step but each sequence's last valid one when
+        ``over="last"``.
         """
         dy = np.asarray(dy)
         if dy.shape != trace.y.shape:
@@ -101,7 +117,10 @@ class LinearHead:
         dh_used = dy @ W
         if self.over == "last":
             dh = np.zeros(trace.h_shape, dtype=dh_used.dtype)
-            dh[-1] = dh_used
+            B = trace.h_shape[1]
+            last = (trace.lengths - 1 if trace.lengths is not None
+                    else np.full(B, trace.h_shape[0] - 1))
+            dh[last, np.arange(B)] = dh_used
         else:
             dh = dh_used
         return {"weight": dW, "bias": db, "h": dh}

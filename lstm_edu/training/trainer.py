@@ -11,6 +11,9 @@ What it covers
   A callback is a function ``cb(trainer)`` called after every step, or an object with any of
   ``on_train_begin``, ``on_step_end``, ``on_eval_end``, ``on_train_end`` (each takes the
   trainer). Setting ``trainer.should_stop = True`` ends training after the current step.
+- Variable-length batches: wherever a batch is ``(x, y)`` it may also be ``(x, lengths, y)``
+  (a batch function's return value, the ``data`` tuple, ``eval_data``); the loop then calls
+  ``model.loss_and_grads(x, y, lengths=lengths)`` and ``model.evaluate(x, y, lengths=lengths)``.
 - ``progress=True``: a ``tqdm.auto`` progress bar.
 
 What it does not cover: the model (``lstm_edu.training.model``), the data (``lstm_edu.data``),
@@ -36,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from lstm_edu.packing import check_lengths
 from lstm_edu.training.optim import Adam, clip_grad_norm, grad_norm
 
 __all__ = ["History", "Trainer", "fit", "batches_from_arrays", "blas_threads"]
@@ -138,16 +142,19 @@ def blas_threads(n: int | None):
 # --------------------------------------------------------------------------- data
 
 
-def batches_from_arrays(x, y, batch_axis_y: int = 0):
+def batches_from_arrays(x, y, batch_axis_y: int = 0, lengths=None):
     """Turn a fixed dataset into a batch function ``fn(rng, batch_size) -> (x, y)`` that walks
     through shuffled epochs. x: ``(T, N, I)``; y: batch axis ``batch_axis_y`` (0 for
-    ``(N,)``/``(N, O)``, 1 for per-step ``(T, N)``)."""
+    ``(N,)``/``(N, O)``, 1 for per-step ``(T, N)``). With ``lengths (N,)`` (ints in [1, T])
+    the batches are ``(x, lengths, y)``, each batch cut to its own longest sequence."""
     x = np.asarray(x)
     y = np.asarray(y)
     N = x.shape[1]
     if y.shape[batch_axis_y] != N:
         raise ValueError(f"y has {y.shape[batch_axis_y]} examples on axis {batch_axis_y}, "
                          f"x has {N} (axis 1)")
+    if lengths is not None:
+        lengths = check_lengths(lengths, x.shape[0], N)
     state = {"perm": None, "pos": N}
 
     def fn(rng, batch_size):
@@ -157,9 +164,25 @@ def batches_from_arrays(x, y, batch_axis_y: int = 0):
             state["pos"] = 0
         idx = state["perm"][state["pos"]:state["pos"] + b]
         state["pos"] += b
-        return x[:, idx], np.take(y, idx, axis=batch_axis_y)
+        if lengths is None:
+            return x[:, idx], np.take(y, idx, axis=batch_axis_y)
+        n = lengths[idx]
+        T = int(n.max())                        # no step that no sequence of the batch uses
+        yb = np.take(y, idx, axis=batch_axis_y)
+        return x[:T, idx], n, (yb[:T] if batch_axis_y == 1 else yb)
 
     return fn
+
+
+def _split_batch(batch, what):
+    """``(x, y)`` -> ``(x, y, None)``; ``(x, lengths, y)`` -> ``(x, y, lengths)``."""
+    seq = isinstance(batch, (tuple, list))
+    if seq and len(batch) == 2:
+        return batch[0], batch[1], None
+    if seq and len(batch) == 3:
+        return batch[0], batch[2], batch[1]
+    raise ValueError(f"{what}: expected a tuple (x, y) or (x, lengths, y), got "
+                     f"{type(batch).__name__}{' of length ' + str(len(batch)) if seq else ''}")
 
 
 # --------------------------------------------------------------------------- trainer
@@ -170,17 +193,19 @@ class Trainer:
 
     Parameters
     ----------
-    model : has ``params`` (dict of arrays, updated in place) and ``loss_and_grads(x, y)``;
-        ``evaluate(x, y) -> dict`` is used when ``eval_data`` is a tuple.
-    data : ``fn(rng, batch_size) -> (x, y)`` (a generator such as
-        ``lambda rng, b: adding_problem(b, 100, rng)``) or a tuple ``(x, y)`` of arrays,
-        sampled in shuffled epochs.
+    model : has ``params`` (dict of arrays, updated in place) and ``loss_and_grads(x, y)``
+        (and ``lengths=`` for variable-length batches); ``evaluate(x, y) -> dict`` is used
+        when ``eval_data`` is a tuple.
+    data : ``fn(rng, batch_size) -> (x, y)`` or ``(x, lengths, y)`` (a generator such as
+        ``lambda rng, b: adding_problem(b, 100, rng)``) or a tuple ``(x, y)`` /
+        ``(x, lengths, y)`` of arrays, sampled in shuffled epochs.
     optimizer : default ``Adam(lr)``.
     lr : learning rate for the default Adam (ignored if ``optimizer`` is given).
     batch_size, max_steps : minibatch size; stop after this many updates.
     max_sequences : also stop once this many training sequences were seen (a budget).
     clip : max global gradient norm (``clip_grad_norm``); None = no clipping.
-    eval_data : ``(x, y)`` evaluated with ``model.evaluate``, or ``fn(model) -> dict``.
+    eval_data : ``(x, y)`` or ``(x, lengths, y)`` evaluated with ``model.evaluate``, or
+        ``fn(model) -> dict``.
     eval_every : evaluate every this many steps (and after the last step).
     target : ``(metric, value)``: stop when an evaluation reaches it (``<=`` for losses,
         ``>=`` for metrics whose name contains "acc"). ``stop_at_target=False`` records it only.
@@ -209,7 +234,10 @@ class Trainer:
         self.model = model
         if isinstance(data, tuple):
             axis = 1 if getattr(model, "over", "last") == "all" else 0
-            data = batches_from_arrays(data[0], data[1], batch_axis_y=axis)
+            dx, dy, dlen = _split_batch(data, "data")
+            data = batches_from_arrays(dx, dy, batch_axis_y=axis, lengths=dlen)
+        if eval_data is not None and not callable(eval_data):
+            _split_batch(eval_data, "eval_data")
         if not callable(data):
             raise TypeError(f"data must be fn(rng, batch_size) or an (x, y) tuple, got "
                             f"{type(data).__name__}")
@@ -257,7 +285,10 @@ class Trainer:
     def evaluate(self) -> dict:
         if callable(self.eval_data):
             return dict(self.eval_data(self.model))
-        return self.model.evaluate(*self.eval_data)
+        x, y, lengths = _split_batch(self.eval_data, "eval_data")
+        if lengths is None:
+            return self.model.evaluate(x, y)
+        return self.model.evaluate(x, y, lengths=lengths)
 
     def _target_reached(self, metrics: dict) -> bool:
         name, value = self.target
@@ -300,8 +331,9 @@ class Trainer:
         seen = 0
         try:
             while self.step < self.max_steps and not self.should_stop:
-                x, y = self.data(rng, self.batch_size)
-                loss, grads = self.model.loss_and_grads(x, y)
+                x, y, lengths = _split_batch(self.data(rng, self.batch_size), "data")
+                loss, grads = (self.model.loss_and_grads(x, y) if lengths is None else
+                               self.model.loss_and_grads(x, y, lengths=lengths))
                 if not math.isfinite(loss):
                     raise FloatingPointError(f"loss became {loss} at step {self.step + 1}")
                 params = self.model.params
