@@ -15,6 +15,9 @@ continual stream): ``adding_problem_1997``, ``multiplication_problem_1997``,
 Translation-like task (``lstm_edu.data.dates``): ``make_dates`` (dates in 15 English and Chinese
 formats to ISO ``YYYY-MM-DD``, disjoint splits), ``DateSet``, ``DateSplits``, ``format_date``.
 Precomputed results: ``load_result(name)`` reads ``results/<name>.json``.
+Real, published data (``lstm_edu.data.real``, shipped in ``real/`` with ``real/sources.json``
+giving each one's source, citation and licence): ``load_airline``, ``load_shampoo_sales``,
+``load_japanese_vowels``, ``load_italy_power_demand``, ``real_data_sources``.
 
 Layout: inputs ``x (T, N, I)`` (time first), targets ``y (N,)`` or ``(T, N)``.
 """
@@ -33,6 +36,13 @@ from lstm_edu.data.paper_tasks import (
     solved_multiplication_1997,
     solved_temporal_order_1997,
     temporal_order_1997,
+)
+from lstm_edu.data.real import (
+    load_airline,
+    load_italy_power_demand,
+    load_japanese_vowels,
+    load_shampoo_sales,
+    real_data_sources,
 )
 from lstm_edu.data.reber import (
     ReberBatch,
@@ -97,5 +107,6 @@ __all__ = [
     "ReberBatch", "ReberStream", "classify_cerg_2000", "continual_embedded_reber",
     "embedded_reber", "embedded_reber_train_test", "reber_predictions_correct",
     "solved_continual_reber", "solved_reber_1997", "DateSet", "DateSplits", "format_date",
-    "make_dates",
+    "make_dates", "load_airline", "load_shampoo_sales", "load_japanese_vowels",
+    "load_italy_power_demand", "real_data_sources",
 ]
