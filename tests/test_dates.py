@@ -136,3 +136,27 @@ def test_bad_input():
         D.format_date("2000-01-01", "3 March 1987")
     with pytest.raises(ValueError, match="not in the vocabulary"):
         D.encode_sources(["Q1 2000"])
+
+
+def test_date_lists():
+    sp = D.make_date_lists(300, 20, 100, n_dates=(1, 3), seed=4)
+    assert (len(sp.train), len(sp.val), len(sp.test)) == (300, 20, 100)
+    pools = []
+    for part in (sp.train, sp.val, sp.test):
+        dates = set()
+        for src, tgt in zip(part.sources, part.targets, strict=True):
+            pieces = src.split(D.LIST_SEPARATOR)
+            assert 1 <= len(pieces) <= 3 and len(tgt) == 10 * len(pieces)
+            for k, piece in enumerate(pieces):
+                date, weekday = parse(piece)
+                assert date.isoformat() == tgt[10 * k:10 * k + 10]
+                assert weekday is None or weekday == date.weekday()
+                dates.add(date)
+        pools.append(dates)
+    assert not (pools[0] & pools[2]) and not (pools[0] & pools[1]) and not (pools[1] & pools[2])
+    counts = np.bincount([len(s.split(D.LIST_SEPARATOR)) for s in sp.train.sources])
+    assert counts[1:].min() > 60                                 # 1, 2 and 3 dates all common
+    src, tgt = sp.test.arrays()
+    assert tgt.shape[0] == 31 and src.max() < len(D.source_vocab())
+    with pytest.raises(ValueError, match="n_dates: expected a pair"):
+        D.make_date_lists(10, 10, 10, n_dates=(0, 2))

@@ -38,8 +38,10 @@ def padded_batch(B, S_extra=0, seed=0, Vs=9, Vt=7):
 
 
 @pytest.mark.parametrize("attention", [True, False])
-def test_every_parameter_matches_finite_differences(attention):
-    model = randomized(Seq2Seq(7, 6, 3, attention=attention, seed=1, embed_size=2), seed=2)
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_every_parameter_matches_finite_differences(attention, bidirectional):
+    model = randomized(Seq2Seq(7, 6, 3, attention=attention, seed=1, embed_size=2,
+                               bidirectional=bidirectional), seed=2)
     batch = padded_batch(4, S_extra=1, seed=3, Vs=7, Vt=6)
     assert np.any(batch[0] == PAD) and np.any(batch[1] == PAD)
     _, grads = model.loss_and_grads(batch)
@@ -57,19 +59,26 @@ def torch_loss(model, batch):
     p = {k: torch.tensor(v, requires_grad=True) for k, v in model.params.items()}
     src_embed = torch.nn.Embedding(*p["src_embed"].shape).double()
     tgt_embed = torch.nn.Embedding(*p["tgt_embed"].shape).double()
-    enc, dec = torch.nn.LSTM(E, H).double(), torch.nn.LSTM(E, H).double()
+    bidi = model.bidirectional
+    D = 2 if bidi else 1
+    enc = torch.nn.LSTM(E, H, bidirectional=bidi).double()
+    dec = torch.nn.LSTM(E, D * H).double()
     with torch.no_grad():
         src_embed.weight.copy_(p["src_embed"])
         tgt_embed.weight.copy_(p["tgt_embed"])
-        for prefix, lstm in (("enc", enc), ("dec", dec)):
-            for k in LSTM_KEYS:
-                getattr(lstm, f"{k}_l0").copy_(p[f"{prefix}_{k}"])
+        for k in LSTM_KEYS:
+            getattr(enc, f"{k}_l0").copy_(p[f"enc_{k}"])
+            getattr(dec, f"{k}_l0").copy_(p[f"dec_{k}"])
+            if bidi:
+                getattr(enc, f"{k}_l0_reverse").copy_(p[f"enc_{k}_reverse"])
     lengths = (src != PAD).sum(0)
     packed = pack_padded_sequence(src_embed(src), lengths, enforce_sorted=False)
     enc_out, (h_n, c_n) = enc(packed)
     enc_h, _ = pad_packed_sequence(enc_out, total_length=S)       # (S, B, H)
     prev = torch.cat([torch.full((1, B), BOS), tgt[:-1]])
-    s, _ = dec(tgt_embed(prev), (h_n, c_n))                        # (U, B, H)
+    if bidi:          # the decoder starts from [forward final; reverse final]: (1, B, 2H)
+        h_n, c_n = (torch.cat([z[0], z[1]], dim=-1)[None] for z in (h_n, c_n))
+    s, _ = dec(tgt_embed(prev), (h_n, c_n))                        # (U, B, D*H)
     feats = s
     if model.attention:
         z = torch.tanh((s @ p["attn_W"].T)[:, None] + (enc_h @ p["attn_U"].T)[None])
@@ -85,6 +94,8 @@ def torch_loss(model, batch):
     refs = {"src_embed": src_embed.weight, "tgt_embed": tgt_embed.weight}
     for prefix, lstm in (("enc", enc), ("dec", dec)):
         refs.update({f"{prefix}_{k}": getattr(lstm, f"{k}_l0") for k in LSTM_KEYS})
+    if bidi:
+        refs.update({f"enc_{k}_reverse": getattr(enc, f"{k}_l0_reverse") for k in LSTM_KEYS})
     refs.update({k: v for k, v in p.items() if k not in refs})
     return loss.item(), {k: v.grad.numpy() for k, v in refs.items()}
 
@@ -94,10 +105,12 @@ def rel_err(ours, ref):
 
 
 @pytest.mark.parametrize("attention", [True, False])
+@pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("sizes", [(9, 7, 5, 3, 1, 0), (12, 8, 6, 4, 6, 2), (5, 4, 8, 8, 3, 1)])
-def test_same_loss_and_gradients_as_pytorch(attention, sizes):
+def test_same_loss_and_gradients_as_pytorch(attention, bidirectional, sizes):
     Vs, Vt, H, E, B, S_extra = sizes
-    model = randomized(Seq2Seq(Vs, Vt, H, attention=attention, seed=B, embed_size=E), B, 0.5)
+    model = randomized(Seq2Seq(Vs, Vt, H, attention=attention, seed=B, embed_size=E,
+                               bidirectional=bidirectional), B, 0.5)
     batch = padded_batch(B, S_extra, seed=B + 10, Vs=Vs, Vt=Vt)
     ref_loss, ref_grads = torch_loss(model, batch)
     loss, grads = model.loss_and_grads(batch)
@@ -112,8 +125,10 @@ def test_same_loss_and_gradients_as_pytorch(attention, sizes):
 
 
 @pytest.mark.parametrize("attention", [True, False])
-def test_padding_does_not_change_any_sequence(attention):
-    model = randomized(Seq2Seq(9, 7, 5, attention=attention, seed=0), seed=4, scale=0.5)
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_padding_does_not_change_any_sequence(attention, bidirectional):
+    model = randomized(Seq2Seq(9, 7, 5, attention=attention, seed=0,
+                               bidirectional=bidirectional), seed=4, scale=0.5)
     src, tgt = padded_batch(6, S_extra=3, seed=5)
     full = model.forward((src, tgt))
     assert len(set((src != PAD).sum(0))) > 2                    # lengths really differ
@@ -174,7 +189,8 @@ def test_beam_of_one_is_greedy(half_trained):
     for model in models:
         assert model.beam_search(src, beam_size=1, max_len=10) == model.translate(src, 10)
     for seed in range(4):                   # untrained: outputs are often cut at max_len
-        model = randomized(Seq2Seq(9, 6, 4, attention=seed % 2 == 0, seed=seed), seed, 1.0)
+        model = randomized(Seq2Seq(9, 6, 4, attention=seed % 2 == 0, seed=seed,
+                                   bidirectional=seed > 1), seed, 1.0)
         src = padded_batch(6, seed=seed)[0]
         assert model.beam_search(src, beam_size=1, max_len=6) == model.translate(src, 6)
 
@@ -316,3 +332,56 @@ def test_fit_uses_the_given_optimizer_and_stops_on_request():
                          optimizer=opt, callback=lambda step, loss: step == 19)
     assert opt.calls == len(losses) == 20
     assert np.mean(losses[-5:]) < np.mean(losses[:5])
+
+
+# ----------------------------------------------------------------------------- package
+
+
+def test_bidirectional_parameters_and_default_unchanged():
+    uni, bi = Seq2Seq(9, 7, 5, seed=3), Seq2Seq(9, 7, 5, seed=3, bidirectional=True)
+    assert bi.params["enc_weight_hh_reverse"].shape == (20, 5)
+    assert bi.params["dec_weight_hh"].shape == (40, 10)         # decoder: D*H = 10 units
+    assert bi.params["attn_U"].shape == (5, 10) and bi.params["out_weight"].shape == (7, 20)
+    assert not any(k.endswith("_reverse") for k in uni.params)
+    for k in uni.params:                       # same draws until the sizes differ
+        if k.startswith(("src_", "tgt_", "enc_")):
+            assert np.array_equal(uni.params[k], bi.params[k]), k
+    with pytest.raises(TypeError, match="bidirectional: expected True or False"):
+        Seq2Seq(9, 7, 5, bidirectional=1)
+
+
+def test_reverse_direction_reads_the_source_backwards():
+    """With the forward direction's weights zeroed, a source and its reverse give the forward
+    half zero and swap what the reverse half sees: its final state is that of the reverse
+    LSTM run on the reversed tokens (checked against a plain LSTM written here)."""
+    from lstm_edu import LSTM
+    model = randomized(Seq2Seq(9, 7, 3, seed=0, bidirectional=True), seed=1)
+    src = np.array([[3], [5], [7], [0]])
+    lengths = np.array([3])
+    _, enc_h, s0, _ = model.encode(src, lengths)
+    rev = LSTM.from_params({k: model.params[f"enc_{k}_reverse"] for k in LSTM_KEYS})
+    tr = rev.forward(model.params["src_embed"][src[2::-1]])
+    np.testing.assert_allclose(s0[:, 3:], tr.h[-1], rtol=1e-13)
+    np.testing.assert_allclose(enc_h[:3, 0, 3:], tr.h[::-1, 0], rtol=1e-13)
+    assert np.all(enc_h[3] == 0)
+
+
+def test_old_import_paths_still_work():
+    import lstm_edu
+    from lstm_edu.seq2seq import Seq2SeqTrace  # noqa: F401
+    assert lstm_edu.Seq2Seq is Seq2Seq and (PAD, BOS, EOS) == (0, 1, 2)
+
+
+def test_exact_match_and_accuracy_by_position():
+    from lstm_edu.seq2seq import exact_match, token_accuracy_by_position
+    model = Seq2Seq(6, 8, 16, seed=0, embed_size=8)
+    fit_seq2seq(model, reversal_task(2000, 0), steps=150, batch_size=32, lr=2e-2)
+    data = reversal_task(60, seed=3)
+    hits = exact_match(model, data)
+    outs = model.translate(data[0], max_len=9)
+    want = [[int(t) for t in col if t > EOS] for col in data[1].T]
+    assert hits.tolist() == [o == w for o, w in zip(outs, want, strict=True)]
+    forced, free = token_accuracy_by_position(model, data)
+    assert forced.shape == free.shape == (7,)
+    assert np.all((0 <= free) & (free <= 1)) and forced[0] == pytest.approx(free[0])
+    assert np.mean(forced) >= np.mean(free) - 1e-12   # the true prefix helps, never hurts

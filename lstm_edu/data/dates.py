@@ -4,7 +4,10 @@ What it covers: a seeded generator of (source, target) string pairs such as
 ``"tuesday, march 3 1987" -> "1987-03-03"`` in fifteen English and Chinese formats (``FORMATS``),
 fixed train / validation / test splits that share no date, character vocabularies in the token
 convention of ``lstm_edu.seq2seq`` (PAD = 0; BOS = 1, EOS = 2 in the target vocabulary) and
-encode / decode helpers. Everything is generated locally; nothing is downloaded.
+encode / decode helpers, and ``make_date_lists``: *lists* of several dates joined by
+``" and "`` (the target: their ISO forms one after another, 10 characters each), the long
+inputs of the chapter's length experiment. Everything is generated locally; nothing is
+downloaded.
 Not covered: parsing free text, two-digit years, time zones.
 
 Shapes (N examples; S, U the longest source / target in the batch)::
@@ -27,10 +30,13 @@ import numpy as np
 
 from lstm_edu._validation import check_size
 from lstm_edu.data.text import Vocab
-from lstm_edu.seq2seq import BOS, EOS, PAD
+from lstm_edu.seq2seq.batch import BOS, EOS, PAD
 
-__all__ = ["FORMATS", "DateSet", "DateSplits", "make_dates", "format_date", "source_vocab",
-           "target_vocab", "encode_sources", "encode_targets", "decode_target"]
+__all__ = ["FORMATS", "DateSet", "DateSplits", "make_dates", "make_date_lists", "format_date",
+           "source_vocab", "target_vocab", "encode_sources", "encode_targets", "decode_target",
+           "LIST_SEPARATOR"]
+
+LIST_SEPARATOR = " and "
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
@@ -193,3 +199,41 @@ def make_dates(n_train=20000, n_val=1000, n_test=1000, seed=0, first=FIRST, last
     cut = np.cumsum(sizes)
     return DateSplits(_split(dates[:cut[0]], rng), _split(dates[cut[0]:cut[1]], rng),
                       _split(dates[cut[1]:], rng))
+
+
+def _lists(dates, n_dates, n, rng):
+    """n lists of n_dates[0]..n_dates[1] dates drawn from ``dates``, each in a random format."""
+    names, sources, targets, formats = list(FORMATS), [], [], []
+    for k in rng.integers(n_dates[0], n_dates[1] + 1, n):
+        picked = [dates[int(i)] for i in rng.choice(len(dates), size=int(k), replace=False)]
+        fmts = [names[int(i)] for i in rng.integers(0, len(names), int(k))]
+        sources.append(LIST_SEPARATOR.join(FORMATS[f](d) for d, f in zip(picked, fmts,
+                                                                          strict=True)))
+        targets.append("".join(d.isoformat() for d in picked))
+        formats.append(LIST_SEPARATOR.join(fmts))
+    return DateSet(sources, targets, formats)
+
+
+def make_date_lists(n_train=5000, n_val=200, n_test=500, n_dates=(1, 3), seed=0):
+    """Splits of date *lists*: ``"3 March 1987 and 1999年12月1日"`` -> ``"1987-03-031999-12-01"``.
+
+    Each example holds ``n_dates[0]`` to ``n_dates[1]`` distinct dates (uniformly), each in a
+    random format, joined by ``LIST_SEPARATOR``; the target is their ISO forms in the same
+    order, concatenated (each is exactly 10 characters, so no separator is needed). The dates
+    of the three splits come from disjoint pools (60 %, 20 %, 20 % of 1900-2099), so no date
+    of a test list was seen in training.
+    """
+    sizes = [check_size(n, name) for n, name in
+             ((n_train, "n_train"), (n_val, "n_val"), (n_test, "n_test"))]
+    if (not isinstance(n_dates, tuple) or len(n_dates) != 2
+            or not all(isinstance(k, int) for k in n_dates) or not 1 <= n_dates[0] <= n_dates[1]):
+        raise ValueError(f"n_dates: expected a pair of ints (low, high) with 1 <= low <= high, "
+                         f"got {n_dates!r}")
+    rng = np.random.default_rng(seed)
+    n_days = (LAST - FIRST).days + 1
+    order = rng.permutation(n_days)
+    cut = [int(0.6 * n_days), int(0.8 * n_days)]
+    pools = [[FIRST + dt.timedelta(days=int(k)) for k in part]
+             for part in np.split(order, cut)]
+    return DateSplits(*(_lists(pool, n_dates, n, rng)
+                        for pool, n in zip(pools, sizes, strict=True)))

@@ -16,6 +16,7 @@ exploding grads, clipping   ``clipping_comparison``          ``clipping.train_wi
 loss-surface cliff          ``loss_cliff``                   ``clipping.one_unit_loss_surface``
 sigmoid valve               ``sigmoid_valve``                ``valve.valve_values``
 unrolled RNN / BPTT         ``bptt_diagram``                 ``bptt.bptt_numbers``
+attention heat map, length  ``seq2seq_figures.*``            ``seq2seq_figures.attention_examples``
 ==========================  ===============================  =================================
 
 Also here: ``theme`` (the book's look), ``plots`` (loss curves, run comparisons, series and
@@ -32,7 +33,16 @@ figure's own colours) and ``tests/test_figure_phone.py`` (a 390 px screen).
 """
 
 from lstm_edu.book import render
-from lstm_edu.viz import bptt, cell_tracer, clipping, gates, gradient_flow, theme, valve
+from lstm_edu.viz import (
+    bptt,
+    cell_tracer,
+    clipping,
+    gates,
+    gradient_flow,
+    seq2seq_figures,
+    theme,
+    valve,
+)
 from lstm_edu.viz.bptt import bptt_diagram
 from lstm_edu.viz.cell_tracer import cell_tracer as cell_tracer_figure
 from lstm_edu.viz.clipping import clipping_comparison, loss_cliff
@@ -54,6 +64,7 @@ __all__ = [
     "clipping",
     "gates",
     "gradient_flow",
+    "seq2seq_figures",
     "valve",
     "theme",
 ]
