@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_edu.classroom import DEMO_NAMES, get_demo
+from lstm_edu.classroom import DEMO_NAMES, PLAYGROUND_NAMES, get_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHERS = ROOT / "chapters" / "teachers.md"
@@ -132,7 +132,8 @@ def test_the_default_order_is_the_lesson_plans(exported):
     assert planned == list(DEMO_NAMES), "DEMOS must run in the plan's order"
     index = (exported / "index.html").read_text(encoding="utf-8")
     linked = [n for n in dict.fromkeys(re.findall(r'href="([a-z0-9-]+)\.html"', index))]
-    assert linked == planned, "the exported index lists the demos in the plan's order"
+    assert linked == planned + list(PLAYGROUND_NAMES), \
+        "the exported index lists the demos in the plan's order, then the live playgrounds"
 
 
 def test_every_question_names_an_exported_demo_that_the_plan_runs():
@@ -360,10 +361,15 @@ def exported(tmp_path_factory) -> Path:
 
 def test_export_writes_index_and_one_page_per_demo(exported):
     pages = sorted(p.name for p in exported.glob("*.html"))
-    assert pages == sorted(["index.html", *(f"{n}.html" for n in DEMO_NAMES)])
+    assert pages == sorted(["index.html", *(f"{n}.html" for n in DEMO_NAMES + PLAYGROUND_NAMES)])
     index = (exported / "index.html").read_text(encoding="utf-8")
-    for n in DEMO_NAMES:
+    for n in DEMO_NAMES + PLAYGROUND_NAMES:
         assert f'href="{n}.html"' in index
+    for n in PLAYGROUND_NAMES:   # the playgrounds' scripts, written once, loaded by relative path
+        text = (exported / f"{n}.html").read_text(encoding="utf-8")
+        for src in ("plotly.min.js", "lstm_edu_forward.js", "lstm_edu_playgrounds.js"):
+            assert text.count(f'<script src="{src}"></script>') == 1, (n, src)
+        assert 'class="lstm-edu-playground"' in text
 
 
 def test_export_pages_load_shared_files_by_relative_path_and_no_cdn(exported):

@@ -88,6 +88,9 @@ def figure_description(fig_dict: dict) -> str:
 STATIC_DIR = Path(__file__).parent / "static"
 #: plotly's own bundled plotly.js, served once from the book's ``_static`` (and the export).
 PLOTLY_JS = Path(pio.__file__).parent.parent / "package_data" / "plotly.min.js"
+#: Set to "1" by ``lstm_edu.book.sphinxext`` in the build's environment, which the kernels that
+#: execute the chapters inherit: outputs made for the built book, which serves the scripts.
+BOOK_BUILD_ENV = "LSTM_EDU_BOOK_BUILD"
 #: Page-level support for figures with controls (``static/figure_controls.js``, which says what
 #: it does), inlined with every such figure and run once per page.
 FIGURE_CONTROLS_SUPPORT = (

@@ -16,6 +16,10 @@ What it covers
   ``doc-biblioentry`` inside ``role="list"``: a critical axe-core violation);
 - lets long inline code (``lstm_edu.viz.gradient_flow.compute_grad_norms``) break after its
   dots, so that it neither widens a phone's page nor a table's column;
+- serves the live playgrounds (``lstm_edu.viz.playgrounds``): on a page with one, after
+  plotly.js, ``lstm_edu_forward.js`` (the JavaScript twin of the forward pass,
+  ``window.lstmEdu.forward``) and ``lstm_edu_playgrounds.js``, and on every page their small
+  stylesheet ``lstm_edu_playgrounds.css``;
 - adds the book's small stylesheet (``lstm_edu.css``: visually hidden figure descriptions,
   figure spacing, the Chinese web font, long code and equations on phones, scroll cues, no
   colour-mode switch) and page script (``lstm_edu_page.js``: light mode only, scroll cues);
@@ -37,12 +41,13 @@ What it does not cover: the figures themselves (``lstm_edu.book.render``, ``lstm
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from importlib import metadata
 from pathlib import Path
 
-from lstm_edu.book.render import PLOTLY_JS, PLOTLY_MIME, STATIC_DIR
+from lstm_edu.book.render import BOOK_BUILD_ENV, PLOTLY_JS, PLOTLY_MIME, STATIC_DIR
 
 MATHJAX_DIST = "sphinx-mathjax-offline"
 #: The MathJax pieces the book loads: the tex-chtml component, its fonts, and the modules
@@ -51,6 +56,10 @@ MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 #: The marker ``lstm_edu.book.render`` puts on every figure.
 FIGURE_MARKER = 'class="lstm-edu-figure"'
+#: The marker ``lstm_edu.viz.playgrounds`` puts on every live playground, and the scripts such
+#: a page needs after plotly.js: the twin of the forward pass, then the playgrounds.
+PLAYGROUND_MARKER = 'class="lstm-edu-playground"'
+PLAYGROUND_JS = ("lstm_edu_forward.js", "lstm_edu_playgrounds.js")
 #: docutils' role for a citation inside its ``role="list"`` container (deprecated in ARIA 1.2).
 BIBLIOENTRY = 'role="doc-biblioentry"'
 #: Written into ``_static`` at the end of the build: every page's text, for search snippets.
@@ -135,7 +144,8 @@ def _is_dropped_script(js) -> bool:
 
 
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
-    """Per page: plotly.js where a figure is; no Thebe, no widget state.
+    """Per page: plotly.js where a figure is (and the playgrounds' two scripts where a
+    playground is); no Thebe, no widget state.
 
     Jupyter Book always loads sphinx-thebe, whose inline script names a CDN and, declared
     twice, logs a console error (the book runs code in Binder instead). myst-nb embeds the
@@ -149,6 +159,9 @@ def _page_scripts(app, pagename, templatename, context, doctree) -> None:
         scripts[:] = [js for js in scripts if not _is_dropped_script(js)]
     if FIGURE_MARKER in context.get("body", ""):
         app.add_js_file("plotly.min.js", priority=400)
+    if PLAYGROUND_MARKER in context.get("body", ""):
+        for k, name in enumerate(PLAYGROUND_JS):
+            app.add_js_file(name, priority=401 + k)
     if BIBLIOENTRY in context.get("body", ""):
         context["body"] = context["body"].replace(BIBLIOENTRY, 'role="listitem"')
     if "body" in context:
@@ -233,10 +246,14 @@ def _use_local_mathjax(app, config) -> None:
 
 
 def setup(app):
+    # The kernels that execute the chapters inherit this: their playgrounds leave the scripts
+    # to the page (lstm_edu.viz.playgrounds.Playground), which this extension serves.
+    os.environ[BOOK_BUILD_ENV] = "1"
     app.connect("config-inited", _use_local_mathjax, priority=900)
     app.connect("html-page-context", _page_scripts, priority=900)  # after myst-nb adds its own
     app.connect("build-finished", _copy_assets)
     app.add_css_file("lstm_edu.css")
+    app.add_css_file("lstm_edu_playgrounds.css")
     app.add_js_file("lstm_edu_page.js", priority=200)   # in the head: light before first paint
     _encrypt_kernel_transport()
     from lstm_edu import __version__

@@ -7,6 +7,8 @@ What it covers
   lesson plan's "predict, then run" questions that this demo answers). They are listed in the
   order of the lesson plan in ``chapters/teachers.md``; adding a demo is one entry here and one
   row there (``tests/test_classroom.py`` reads the plan and checks both agree).
+- ``PLAYGROUNDS``: the live playgrounds (:mod:`lstm_edu.viz.playgrounds`): the reader types,
+  the trained model answers in the browser; exported after the demos.
 - ``export`` (:mod:`lstm_edu.classroom.export`): writes a self-contained folder of
   projector-ready pages that opens from disk, with no network, in a lesson mode (arrow keys,
   full screen, printable handouts); :mod:`lstm_edu.classroom.screen` fits each figure to one
@@ -91,12 +93,43 @@ DEMOS: tuple[Demo, ...] = (
 DEMO_NAMES = tuple(d.name for d in DEMOS)
 
 
-def get_demo(name: str) -> Demo:
-    """The demo called ``name``; ``ValueError`` naming the known ones otherwise."""
-    for d in DEMOS:
+@dataclass(frozen=True)
+class LivePlayground:
+    """One live playground page (``lstm_edu.viz.playgrounds``): the reader's own input, run
+    by the trained model in the browser. ``playground``: ``"char"``, ``"sentiment"`` or
+    ``"adding"``."""
+
+    name: str
+    title: str
+    blurb: str
+    playground: str
+
+
+#: The live playgrounds, exported after the demos (not part of the timed lesson plan).
+PLAYGROUNDS: tuple[LivePlayground, ...] = (
+    LivePlayground("type-a-sentence", "Type a sentence",
+                   "A character-level LSTM reads your text: one unit's cell state and gates, "
+                   "and its guess of the next character.", "char"),
+    LivePlayground("sentiment-as-you-type", "Sentiment as you type",
+                   "A sentiment LSTM scores your sentence after every word; which gate moved.",
+                   "sentiment"),
+    LivePlayground("adding-by-hand", "The adding problem by hand",
+                   "Place the two markers yourself: the input and forget gates and the "
+                   "prediction follow.", "adding"),
+)
+
+PLAYGROUND_NAMES = tuple(p.name for p in PLAYGROUNDS)
+
+
+def get_demo(name: str) -> Demo | LivePlayground:
+    """The demo (or live playground) called ``name``; ``ValueError`` naming the known ones
+    otherwise."""
+    for d in (*DEMOS, *PLAYGROUNDS):
         if d.name == name:
             return d
-    raise ValueError(f"unknown demo {name!r}; choose from: {', '.join(DEMO_NAMES)}")
+    raise ValueError(f"unknown demo {name!r}; choose from: "
+                     f"{', '.join(DEMO_NAMES + PLAYGROUND_NAMES)}")
 
 
-__all__ = ["Demo", "DEMOS", "DEMO_NAMES", "get_demo"]
+__all__ = ["Demo", "DEMOS", "DEMO_NAMES", "LivePlayground", "PLAYGROUNDS", "PLAYGROUND_NAMES",
+           "get_demo"]

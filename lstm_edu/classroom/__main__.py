@@ -13,7 +13,7 @@ import argparse
 import sys
 import time
 
-from lstm_edu.classroom import DEMO_NAMES
+from lstm_edu.classroom import DEMO_NAMES, PLAYGROUND_NAMES
 from lstm_edu.classroom.serve import (
     DEFAULT_CULL_S,
     DEFAULT_PORT,
@@ -70,9 +70,10 @@ def parser() -> argparse.ArgumentParser:
                     "and lesson.js (once). Opens from disk. On a page: → next demo, "
                     "← previous, F full screen, Q the question, P print a one-page handout.")
     ex.add_argument("dir", metavar="DIR", help="folder to write (created if missing)")
-    ex.add_argument("--demos", nargs="+", choices=DEMO_NAMES, metavar="NAME",
-                    help=f"only these demos, in this order (default: all, in lesson order): "
-                         f"{', '.join(DEMO_NAMES)}")
+    ex.add_argument("--demos", nargs="+", choices=DEMO_NAMES + PLAYGROUND_NAMES, metavar="NAME",
+                    help=f"only these demos, in this order (default: all, in lesson order, "
+                         f"then the live playgrounds): {', '.join(DEMO_NAMES)}; live "
+                         f"playgrounds: {', '.join(PLAYGROUND_NAMES)}")
     ex.add_argument("--no-projector", dest="projector", action="store_false",
                     help="book-sized fonts and lines instead of the large projector preset")
     sv = sub.add_parser(

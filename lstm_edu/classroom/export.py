@@ -12,9 +12,14 @@ What it covers
   ``lstm_edu.book.render.figure_html`` (its div and script, an accessible description, no
   plotly.js, no MathJax, no CDN); Play and the sliders work in the browser alone. Printed, the
   page is a one-page handout: the figure at the frame on screen, its caption, its questions;
+- ``<name>.html`` for each live playground (``lstm_edu.classroom.PLAYGROUNDS``, after the
+  demos, in the same ←/→ sequence): the reader's own text or numbers, run by the trained
+  model in the browser (``lstm_edu.viz.playgrounds``);
 - ``plotly.min.js`` (plotly's own bundled copy), ``lesson.css`` and ``lesson.js``
-  (``lstm_edu/classroom/static``, which say what they do): written **once**, referenced by a
-  relative path from every page.
+  (``lstm_edu/classroom/static``, which say what they do), and for the playgrounds
+  ``lstm_edu_forward.js``, ``lstm_edu_playgrounds.js`` and ``lstm_edu_playgrounds.css`` (the
+  book's own, ``lstm_edu/book/static``): written **once**, referenced by a relative path from
+  every page.
 
 Nothing on any page reaches the network. A folder that cannot be written raises
 ``ExportError`` (an ``OSError``) saying which folder and why, in words.
@@ -27,14 +32,16 @@ import html
 import shutil
 from pathlib import Path
 
-from lstm_edu.book.render import PLOTLY_JS, figure_html
-from lstm_edu.classroom import DEMOS, Demo, get_demo
+from lstm_edu.book.render import PLOTLY_JS, STATIC_DIR, figure_html
+from lstm_edu.classroom import DEMOS, PLAYGROUNDS, Demo, LivePlayground, get_demo
 from lstm_edu.classroom.screen import fit_to_screen
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_FILE = "plotly.min.js"
 #: The lesson-mode files copied next to the pages (from ``STATIC``).
 LESSON_FILES = ("lesson.css", "lesson.js")
+#: The playgrounds' files copied next to the pages (from the book's ``STATIC_DIR``).
+PLAYGROUND_FILES = ("lstm_edu_forward.js", "lstm_edu_playgrounds.js", "lstm_edu_playgrounds.css")
 KEYS_HELP = ("Keys: → next demo, ← previous, F full screen, Q the question, P print the "
              "handout.")
 
@@ -101,20 +108,50 @@ def demo_page(demo: Demo, projector: bool, k: int, demos: list[Demo]) -> str:
     return _page(f"{demo.title} · Inside the LSTM", body, 'class="lesson"', scripts)
 
 
-def index_page(demos: list[Demo]) -> str:
-    """The index page: one large link per demo, in lesson order (→ opens the first)."""
-    first = ' rel="next"'
-    items = "\n".join(
-        f'<li><a href="{d.name}.html"{first if k == 0 else ""}>'
-        f"{html.escape(d.title)}</a><span>{html.escape(d.blurb)}</span></li>"
-        for k, d in enumerate(demos)
-    )
+def playground_page(play: LivePlayground, k: int, demos: list) -> str:
+    """The page of the live playground ``demos[k] == play``: the bar, then the playground."""
+    from lstm_edu.viz.playgrounds import playground_html
+
+    tools = ('<button type="button" data-action="fullscreen" aria-pressed="false">'
+             "Full screen <kbd>F</kbd></button>")
     body = (
-        "<main>\n<h1>Inside the LSTM: classroom demos</h1>\n"
-        "<p>Every demo works offline: press ▶ Play or drag the slider.</p>\n"
-        f'<ol class="demos">\n{items}\n</ol>\n'
-        f'<p class="lesson-keys">{html.escape(KEYS_HELP)}</p>\n</main>'
+        f'<header class="lesson-bar">{_nav(k, demos)}\n'
+        f"<h1>{html.escape(play.title)}</h1>\n"
+        f'<div class="lesson-tools" role="group" aria-label="lesson tools">{tools}</div>'
+        "</header>\n"
+        f'<main class="lesson-main lesson-play-main">\n<p>{html.escape(play.blurb)}</p>\n'
+        f"{playground_html(play.playground)}\n</main>"
     )
+    scripts = (f'<link rel="stylesheet" href="lstm_edu_playgrounds.css">\n'
+               f'<script src="{PLOTLY_FILE}"></script>\n'
+               '<script src="lstm_edu_forward.js"></script>\n'
+               '<script src="lstm_edu_playgrounds.js"></script>\n')
+    return _page(f"{play.title} · Inside the LSTM", body, 'class="lesson lesson-play"', scripts)
+
+
+def index_page(demos: list) -> str:
+    """The index page: one large link per demo, in lesson order (→ opens the first), then
+    the live playgrounds."""
+    def items(chosen, first):
+        return "\n".join(
+            f'<li><a href="{d.name}.html"{first if k == 0 else ""}>'
+            f"{html.escape(d.title)}</a><span>{html.escape(d.blurb)}</span></li>"
+            for k, d in enumerate(chosen))
+
+    nxt = ' rel="next"'
+    shown = [d for d in demos if isinstance(d, Demo)]
+    live = [d for d in demos if isinstance(d, LivePlayground)]
+    body = ["<main>\n<h1>Inside the LSTM: classroom demos</h1>\n"]
+    if shown:
+        body.append("<p>Every demo works offline: press ▶ Play or drag the slider.</p>\n"
+                    f'<ol class="demos">\n{items(shown, nxt)}\n</ol>\n')
+    if live:
+        body.append("<h2>Live: your own input</h2>\n<p>Type or set the numbers: the trained "
+                    "LSTM runs in the browser, offline.</p>\n"
+                    f'<ul class="demos playgrounds">\n'
+                    f'{items(live, "" if shown else nxt)}\n</ul>\n')
+    body.append(f'<p class="lesson-keys">{html.escape(KEYS_HELP)}</p>\n</main>')
+    body = "".join(body)
     return _page("Inside the LSTM: classroom demos", body, 'class="lesson-index"')
 
 
@@ -131,11 +168,12 @@ def _write(path: Path, text: str | None = None, copy_from: Path | None = None) -
 def export(out_dir, demos=None, projector: bool = True) -> list[Path]:
     """Write the classroom folder to ``out_dir``; return the pages written (index first).
 
-    ``demos``: names from ``lstm_edu.classroom.DEMO_NAMES`` (default: all, in lesson order).
+    ``demos``: names from ``lstm_edu.classroom.DEMO_NAMES`` and ``PLAYGROUND_NAMES`` (default:
+    all demos, in lesson order, then all playgrounds).
     ``out_dir`` may exist; it must be a folder. Raises ``ValueError`` for an unknown demo or a
     path that is not a folder, ``ExportError`` when the folder cannot be made or written.
     """
-    chosen = list(DEMOS) if not demos else [get_demo(n) for n in dict.fromkeys(demos)]
+    chosen = [*DEMOS, *PLAYGROUNDS] if not demos else [get_demo(n) for n in dict.fromkeys(demos)]
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out} exists and is not a folder")
@@ -147,10 +185,15 @@ def export(out_dir, demos=None, projector: bool = True) -> list[Path]:
     _write(out / PLOTLY_FILE, copy_from=PLOTLY_JS)
     for name in LESSON_FILES:
         _write(out / name, copy_from=STATIC / name)
+    if any(isinstance(d, LivePlayground) for d in chosen):
+        for name in PLAYGROUND_FILES:
+            _write(out / name, copy_from=STATIC_DIR / name)
     pages = [out / "index.html"]
     _write(pages[0], index_page(chosen))
     for k, demo in enumerate(chosen):
         path = out / f"{demo.name}.html"
-        _write(path, demo_page(demo, projector, k, chosen))
+        page = (playground_page(demo, k, chosen) if isinstance(demo, LivePlayground)
+                else demo_page(demo, projector, k, chosen))
+        _write(path, page)
         pages.append(path)
     return pages

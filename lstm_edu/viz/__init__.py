@@ -17,6 +17,7 @@ loss-surface cliff          ``loss_cliff``                   ``clipping.one_unit
 sigmoid valve               ``sigmoid_valve``                ``valve.valve_values``
 unrolled RNN / BPTT         ``bptt_diagram``                 ``bptt.bptt_numbers``
 attention heat map, length  ``seq2seq_figures.*``            ``seq2seq_figures.attention_examples``
+live playgrounds (typing)   ``playgrounds.show``             ``playgrounds.char_check`` etc.
 ==========================  ===============================  =================================
 
 Also here: ``theme`` (the book's look), ``plots`` (loss curves, run comparisons, series and
