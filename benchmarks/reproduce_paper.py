@@ -196,6 +196,9 @@ def summarize(runs_file, out_file):
                 "sequences_mean": float(np.mean(solved)) if solved else None,
                 "sequences_ci": bootstrap_ci(solved) if len(solved) > 1 else None,
                 "recent_mse_mean": float(np.mean([r["recent_mse"] for r in rs])),
+                "unsolved_wrong_of_2000": sorted(
+                    r["details"].get("n_wrong", r["details"].get("n_exceeding"))
+                    for r in rs if not r["solved"]),
                 "cpu_seconds": round(sum(r["cpu_seconds"] for r in rs), 1),
                 "seeds": sorted(r["seed"] for r in rs), "paper": _paper_row(task, T)}
         table.append(cell)

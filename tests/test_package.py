@@ -71,7 +71,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(wheel, fresh_venv, tmp_pat
             "tr = lstm_edu.LSTM(2, 3, seed=0).forward(np.zeros((4, 1, 2)))\n"
             "print(json.dumps({'file': lstm_edu.__file__, 'version': lstm_edu.__version__,"
             " 'h': tr.h.shape, 'sentiment': len(d.load_sentiment()[0]),"
-            " 'result': sorted(d.load_result('reproduction'))[:1],"
+            " 'result': sorted(d.load_result('paper_reproduction'))[:1],"
             " 'static': sorted(p.name for p in s.STATIC_DIR.iterdir())}))")
     run = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          timeout=300, env={k: v for k, v in os.environ.items()

@@ -73,6 +73,7 @@ def test_table_rows_lay_out_one_row_per_length_like_the_paper():
     assert rows[0]["1997 LSTM"] == "10/10 (72–100 %); 20,000 [20,000, 20,000]"
     assert rows[0]["RNN"] == "0/10 (0–28 %)"
     assert rows[1]["RNN"] == "not run"
+    assert [r["T"] for r in paper.table_rows(result, "adding", ["rnn"], Ts=[100])] == [100]
     assert rows[1]["1997 LSTM"].startswith("5/5 (57–100 %); 40,000 [")
     with pytest.raises(KeyError, match="no runs for task='multiplication'"):
         paper.table_rows(result, "multiplication", ["lstm"])

@@ -91,7 +91,8 @@ def load_result(name: str) -> dict:
     """A precomputed result shipped in ``lstm_edu/data/results/<name>.json``."""
     f = resources.files("lstm_edu.data").joinpath("results", f"{name}.json")
     if not f.is_file():
-        raise FileNotFoundError(f"no precomputed result {name!r} (run benchmarks/reproduce.py)")
+        raise FileNotFoundError(f"no precomputed result {name!r} (benchmarks/README.md says "
+                                "which script writes it)")
     return json.loads(f.read_text(encoding="utf-8"))
 
 

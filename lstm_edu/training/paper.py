@@ -26,7 +26,7 @@ sequence's last valid step ``lengths[b] - 1``: ``h_last (B, H)``, ``out (B, K)``
 What it does not cover (the deviations, also in ``DEVIATIONS``): the paper's online updates
 (one sequence per step, plain gradient descent at a large rate), its squashing functions
 (``g = 4 sigma - 2``, ``h = 2 sigma - 1``; here ``tanh``) and gates fed back into the
-recurrence; ``benchmarks/reproduce.py`` runs the suite, the chapter only reads it.
+recurrence; ``benchmarks/reproduce_paper.py`` runs the suite, the chapter only reads it.
 """
 
 from __future__ import annotations
@@ -215,12 +215,13 @@ def _sequences_cell(r):
     return f"{r['sequences_mean']:,.0f}{span}"
 
 
-def table_rows(result, task, configs):
+def table_rows(result, task, configs, Ts=None):
     """One row per sequence length of ``task``: the paper's mean number of training sequences
     and, per network in ``configs``, one cell "k/n solved (95 % Wilson interval); the mean
-    number of sequences over the solved runs [95 % bootstrap interval]". Strings for display;
-    the numbers stay in ``result``."""
-    Ts = sorted({r["T"] for r in result_rows(result, task)})
+    number of sequences over the solved runs [95 % bootstrap interval]". ``Ts``: the lengths to
+    show (default: every length run). Strings for display; the numbers stay in ``result``."""
+    run = sorted({r["T"] for r in result_rows(result, task)})
+    Ts = run if Ts is None else [T for T in run if T in Ts]
     out = []
     for T in Ts:
         here = {r["config"]: r for r in result_rows(result, task, T=T)}
