@@ -17,17 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_edu._validation import check_size
+from lstm_edu.activations import log_softmax  # the one home of log softmax, re-exported
 
 __all__ = ["PAD", "BOS", "EOS", "log_softmax", "check_ids", "lengths_of", "check_src",
            "check_batch", "decoder_inputs", "example_batch", "pad_columns"]
 
 PAD, BOS, EOS = 0, 1, 2
-
-
-def log_softmax(z):
-    """log softmax over the last axis, stable for any finite z (-inf entries give -inf)."""
-    z = z - np.max(z, axis=-1, keepdims=True)
-    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
 
 
 def check_ids(ids, name, vocab_size, what):
