@@ -202,12 +202,17 @@ def summarize(runs_file, out_file):
                 "cpu_seconds": round(sum(r["cpu_seconds"] for r in rs), 1),
                 "seeds": sorted(r["seed"] for r in rs), "paper": _paper_row(task, T)}
         table.append(cell)
-    commits = sorted({r["provenance"]["git_commit"] or "?" for r in rows})
+    commits = sorted({r["provenance"]["git_commit"] or "?" for r in rows + book_rows})
     result = {"computed": {"runs_file": os.path.relpath(runs_file, ROOT), "runs": len(rows),
                            "commits": commits,
                            "first": min(r["provenance"]["date"] for r in rows),
                            "last": max(r["provenance"]["date"] for r in rows),
                            "cpu_seconds": round(sum(r["cpu_seconds"] for r in rows), 1),
+                           "book_runs": len(book_rows),
+                           "book_wall_seconds": round(sum(r["wall_seconds"] for r in book_rows),
+                                                      1),
+                           "last_book": max((r["provenance"]["date"] for r in book_rows),
+                                            default=None),
                            "machine": rows[0]["provenance"]["machine"]},
               "configs": paper.CONFIGS, "deviations": paper.DEVIATIONS,
               "settings": {k: rows[0][k] for k in ("hidden_size", "batch_size", "lr", "clip")},

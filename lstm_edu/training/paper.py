@@ -55,7 +55,8 @@ CONFIG_NAMES = {"lstm_1997": "1997 LSTM", "lstm_1997_no_igb": "1997 LSTM, no inp
 
 CONFIGS = {
     "lstm_1997": "1997 LSTM: no forget gate, input-gate biases (Table 10), truncated gradient",
-    "lstm_1997_no_igb": "1997 LSTM without the input-gate biases (all biases 0)",
+    "lstm_1997_no_igb": "1997 LSTM without the input-gate biases (every bias random, as the "
+                        "other weights)",
     "lstm_1997_full_grad": "1997 LSTM with the full gradient (no truncation)",
     "lstm": "today's LSTM: forget gate (bias 1), PyTorch init, full gradient",
     "rnn": "tanh RNN, PyTorch init, full gradient",
@@ -102,7 +103,17 @@ DEVIATIONS = [
     "tanh for the cell input and output squashing, not g = 4 sigma - 2 and h = 2 sigma - 1 "
     "(2 tanh(x/2) and tanh(x/2)); gates are logistic as in the paper",
     "the recurrence feeds back the cell outputs h only, not the gate activations as well",
-    "the number of weights differs from the paper's (93 for Exp. 4), as the topology does",
+    "every cell has its own input and output gate; the paper's cells share one per block of "
+    "two (Exp. 4: 4 cells, 2 + 2 gates, 93 weights); the book's blocks exist only as groups of "
+    "input-gate biases",
+    "each gate's bias is the sum of two draws from [-0.1, 0.1] (bias_ih and bias_hh, torch's "
+    "layout), so it lies in [-0.2, 0.2], twice the paper's range; the output unit's bias starts "
+    "at 0",
+    "multiplication uses the adding problem's input-gate biases (-3, -6); the paper's Exp. 5 "
+    "draws them at random ('r' in Table 10)",
+    "temporal order 6b uses 4 cells in bias groups 2/1/1 (-2, -4, -6); the paper: 3 blocks of 2",
+    "the 'average training error' is taken over the same 2000 recent sequences, so the rule's "
+    "second clause (all within 0.04, hence MSE < 0.0016) implies its first (MSE < 0.01)",
     "'solved' is checked once per mini-batch, on the training outputs computed before the update",
 ]
 
