@@ -159,7 +159,9 @@
       var st = run(enc.ids), unit = Number(el.unit.value);
       var show = el.plot.clientWidth && el.plot.clientWidth < 600 ? 16 : SHOW;   // phones
       var from = Math.max(0, st.length - show), rows = ["c", "i", "f", "o", "h"];
-      var labels = ["c cell state", "i input gate", "f forget gate", "o output gate", "h output"];
+      var narrow = show === 16;                         // a phone: shorter labels and title
+      var labels = narrow ? ["c cell", "i input", "f forget", "o output", "h out"] :
+        ["c cell state", "i input gate", "f forget gate", "o output gate", "h output"];
       var cols = st.slice(from), xs = cols.map(function (s, t) { return from + t; });
       var ticks = enc.chars.slice(from).map(function (ch, t) {
         return enc.ids[from + t] < 0 ? "\ufffd" : shown(ch);
@@ -179,15 +181,17 @@
           hovertemplate: "%{y}: %{x:.1%}<extra></extra>" }
       ];
       var layout = {
-        height: 460, margin: { l: 110, r: 10, t: 40, b: 40 }, font: FONT, showlegend: false,
-        title: { text: "Unit " + unit + (picked ? " (" + picked.tracks + ")" : "") +
-                 ": the last " + cols.length + " characters", font: { size: 15 } },
+        height: narrow ? 520 : 460, margin: { l: narrow ? 80 : 110, r: 10, t: 40, b: 40 },
+        font: FONT, showlegend: false,
+        title: { text: "Unit " + unit + (picked && !narrow ? " (" + picked.tracks + ")" : "") +
+                 ": the last " + cols.length + " characters", font: { size: narrow ? 13 : 15 },
+                 x: 0, xref: "paper", xanchor: "left" },
         xaxis: axis([0, 1], { tickvals: xs, ticktext: ticks, tickangle: 0,
                               tickfont: { size: 11 } }),
         yaxis: axis([0.42, 1], { autorange: "reversed" }),
         xaxis2: axis([0.25, 1], { anchor: "y2", range: [0, 1], tickformat: ".0%",
                                   title: { text: "probability of the next character" } }),
-        yaxis2: axis([0, 0.26], { anchor: "x2" })
+        yaxis2: axis([0, 0.26], { anchor: "x2", tickfont: { size: 13 } })
       };
       var msgs = notes(enc, "characters", model.max_chars);
       if (!enc.chars.length) msgs.unshift("The text is empty: type something. Shown: what " +
