@@ -441,3 +441,19 @@ def test_live_kernel_output_runs_on_its_own_offline(offline_page, tmp_path, monk
     page.fill(f"#{UID}adding-val2", "0.2")
     assert state(page, "adding")["data"] != b["data"]
     assert page.console_errors == [] and page.blocked_requests == []
+
+
+FITS = """id => { const r = document.getElementById(id);
+  const svg = r.querySelector('.main-svg').getBoundingClientRect();
+  const boxes = [...r.querySelectorAll('.gtitle, .ytick text')].map(e => e.getBoundingClientRect());
+  return {n: boxes.length, out: boxes.filter(b => b.left < svg.left + 2 ||
+                                                  b.right > svg.right - 2).length}; }"""
+
+
+@pytest.mark.browser
+def test_type_a_sentence_fits_a_phone(phone_page, exported):
+    """On a 390 px screen the heat map's title and row labels stay inside the figure (plotly
+    clips what falls outside its SVG), with 2 px to spare."""
+    open_playground(phone_page, exported, "char")
+    fit = phone_page.evaluate(FITS, UID + "char")
+    assert fit["n"] >= 6 and fit["out"] == 0, fit
