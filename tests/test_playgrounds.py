@@ -385,6 +385,7 @@ def test_built_book_serves_the_playgrounds_offline(book_html, offline_page):
                                                             ("char",))]:
         text = (book_html / rel).read_text("utf-8")
         assert text.count('src="../_static/lstm_edu_forward.js') == 1, rel
+        assert "window.Plotly = Plotly" not in text, f"{rel}: plotly.js inlined (a kernel's copy)"
         page.goto((book_html / rel).as_uri(), wait_until="load")
         for name in names:
             page.wait_for_function("id => { const r = document.getElementById(id); return r &&"
