@@ -35,9 +35,11 @@ import time
 
 import numpy as np
 
+from lstm_edu.activations import sigmoid
 from lstm_edu.data import paper_tasks as P
 from lstm_edu.lstm import LSTM
 from lstm_edu.rnn import RNN
+from lstm_edu.training.heads import LinearHead
 from lstm_edu.training.optim import Adam, clip_grad_norm
 from lstm_edu.variants import LSTMVariant, set_forget_bias, set_gate_bias
 
@@ -143,11 +145,6 @@ def build(config, input_size, hidden_size, task, seed):
     return model
 
 
-def _last_valid(h, lengths):
-    """h (T, B, H), lengths (B,) -> h at each sequence's last valid step (B, H)."""
-    return h[lengths - 1, np.arange(h.shape[1])]
-
-
 def paper_run(task, config, seed, *, T=100, hidden_size=4, batch_size=8, lr=1e-2, clip=1.0,
               max_sequences=100_000, time_limit=None):
     """Train ``config`` on ``task`` until the paper's rule says solved or the budget ends.
@@ -165,25 +162,27 @@ def paper_run(task, config, seed, *, T=100, hidden_size=4, batch_size=8, lr=1e-2
     t_cpu = time.process_time()
     net = build(config, I, hidden_size, task, seed)
     rng = np.random.default_rng(10_000 + seed)
-    head = {"W": rng.uniform(-0.1, 0.1, (K, hidden_size)), "b": np.zeros(K)}
-    params = {**{f"rec.{k}": v for k, v in net.params.items()}, **head}
+    head = LinearHead(hidden_size, K, over="last")     # reads each sequence's last valid step
+    head.params["weight"][...] = rng.uniform(-0.1, 0.1, (K, hidden_size))
+    head.params["bias"][...] = 0.0
+    params = {**{f"rec.{k}": v for k, v in net.params.items()},
+              **{f"out.{k}": v for k, v in head.params.items()}}
     opt = Adam(lr=lr)
     outs, targets = [], []
     seen, solved, details, seq_seed = 0, False, {}, 1_000_000 * (seed + 1)
     while seen < max_sequences:
         x, lengths, y = gen(batch_size, T, seq_seed + seen)
         trace = net.forward(x)
-        h_last = _last_valid(trace.h, lengths)
-        out = 1.0 / (1.0 + np.exp(-(h_last @ head["W"].T + head["b"])))      # (B, K)
+        read = head.forward(trace.h, lengths)
+        out = sigmoid(read.y)                                               # (B, K)
         outs.append(out)
         targets.append(y)
         seen += batch_size
         d_net = 2.0 * (out - y) * out * (1.0 - out) / batch_size            # d loss / d net
-        dh = np.zeros_like(trace.h)
-        dh[lengths - 1, np.arange(batch_size)] = d_net @ head["W"]
-        g = net.backward(trace, dh)
-        grads = {**{f"rec.{k}": g[k] for k in net.params}, "W": d_net.T @ h_last,
-                 "b": d_net.sum(0)}
+        g_out = head.backward(read, d_net)
+        g = net.backward(trace, g_out["h"])
+        grads = {**{f"rec.{k}": g[k] for k in net.params},
+                 **{f"out.{k}": g_out[k] for k in head.params}}
         if clip is not None:
             clip_grad_norm(grads, clip)
         opt.step(params, grads)
