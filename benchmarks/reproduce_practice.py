@@ -43,8 +43,9 @@ import _provenance  # noqa: E402 (benchmarks/, beside this script)
 import numpy as np  # noqa: E402
 
 from lstm_edu import StackedLSTM, StackedRNN  # noqa: E402
-from lstm_edu.data import Vocab, adding_problem, encode_batch, load_sentiment  # noqa: E402
+from lstm_edu.data import Vocab, adding_problem, load_sentiment, one_hot  # noqa: E402
 from lstm_edu.init import chrono_, identity_, orthogonal_  # noqa: E402
+from lstm_edu.training.apps import pad_sequences  # noqa: E402
 from lstm_edu.training.optim import Adam, clip_grad_norm  # noqa: E402
 from lstm_edu.training.stats import bootstrap_ci, compare, wilson_ci  # noqa: E402
 
@@ -100,13 +101,8 @@ def dropout_data():
     c = DROPOUT_TASK
     texts, labels = load_sentiment()
     vocab = Vocab.build(texts, level="word")
-    left = encode_batch(texts, vocab)                        # left-padded (T, N, V)
-    lengths = np.array([len(t.split()) for t in texts])
-    assert np.array_equal((left.sum(axis=2) > 0).sum(axis=0), lengths)
-    T = left.shape[0]
-    x = np.zeros_like(left)
-    for b, n in enumerate(lengths):                          # right-pad: words first
-        x[:n, b] = left[T - n:, b]
+    x, lengths = pad_sequences([one_hot(vocab.encode(t), len(vocab)) for t in texts])
+    assert np.array_equal(lengths, [len(t.split()) for t in texts])   # right-padded (T, N, V)
     y = 2.0 * np.asarray(labels) - 1                         # +-1
     order = np.random.default_rng(c["split_seed"]).permutation(len(texts))
     parts = order[:c["n_train"]], order[c["n_train"]:]
