@@ -8,8 +8,11 @@ What it covers
 ``model``           ``SequenceModel`` (core + head + loss), ``build_model``, ``sample``
 ``optim``           ``SGD``, ``Adam``, ``clip_grad_norm``, ``grad_norm``
 ``trainer``         ``fit`` / ``Trainer`` (callbacks, evaluation, early stop) and ``History``
-``experiments``     the paper reproductions the chapters call in one line
+``experiments``     the book's experiments the chapters call in one line
+``paper``           the 1997 paper's configurations and stopping rule
+``stats``           intervals and comparisons (Wilson, bootstrap)
 ``apps``            forecasting and anomaly-detection helpers of the applications chapters
+``classical``       the airline model (seasonal ARIMA), the forecasts' classical baseline
 ==================  =========================================================================
 
 Variable-length batches: every model call and the loop take ``lengths`` (batches ``(x, lengths,

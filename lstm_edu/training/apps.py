@@ -8,9 +8,9 @@ What it covers
   Sakoe & Chiba 1978, between every pair of variable-length multivariate sequences) and
   ``nearest_neighbour`` (1-NN labels from a distance matrix).
 - Forecasting a monthly series: ``lstm_forecast`` (train small LSTMs on windows of the past
-  ``window`` months, on levels or month-to-month changes, and forecast recursively; averaged
-  over seeds), ``naive_forecasts`` (last value, seasonal naive, seasonal naive + drift),
-  ``mae``.
+  ``window`` months, on levels or month-to-month changes, optionally of the log, and forecast
+  recursively; averaged over seeds), ``naive_forecasts`` (last value, seasonal naive,
+  seasonal naive + drift), ``mae``. The classical model beside them: ``training.classical``.
 - ``KeepModel``: a training callback that keeps the trained model of a run whose function
   returns only results (e.g. ``lstm_edu.training.experiments.adding_run``), to look inside it.
 - Anomaly detection by forecasting: ``flag_anomalies`` (threshold on prediction errors,
@@ -107,24 +107,31 @@ def _fit_one(series, window, hidden_size, steps, lr, seed):
 
 
 def lstm_forecast(train, steps: int = 12, *, window: int = 6, diff: bool = False,
-                  hidden_size: int = 8, train_steps: int = 150, lr: float = 0.01,
-                  seeds=(0, 1, 2, 3, 4)) -> np.ndarray:
+                  log: bool = False, hidden_size: int = 8, train_steps: int = 150,
+                  lr: float = 0.01, seeds=(0, 1, 2, 3, 4)) -> np.ndarray:
     """Forecast the ``steps`` values after ``train`` (1-D, original units) with small LSTMs.
 
     For each seed: standardize (mean and std of the training series only), cut supervised
     windows of the past ``window`` values -> next value, train full-batch Adam for
     ``train_steps`` updates, forecast recursively (``lstm_edu.data.forecast``). With
     ``diff=True`` the model learns month-to-month changes ``train[t] - train[t-1]`` and the
-    forecast is ``train[-1]`` plus their running sum. Returns the mean over seeds, ``(steps,)``.
+    forecast is ``train[-1]`` plus their running sum. With ``log=True`` all of this happens on
+    ``log(train)`` (changes become growth rates, a multiplicative season an additive one) and
+    each seed's forecast is ``exp``'d back. Returns the mean over seeds, ``(steps,)``.
     """
     train = np.asarray(train, dtype=float)
+    if log:
+        if (train <= 0).any():
+            raise ValueError(f"train: expected positive values for log=True, got min {train.min()}")
+        train = np.log(train)
     series = np.diff(train) if diff else train
     outs = []
     for seed in seeds:
         model, sc = _fit_one(series, window, hidden_size, train_steps, lr, seed)
         z = forecast(lambda w, m=model: m.predict(w)[0, 0], sc.transform(series), steps, window)
         f = sc.inverse_transform(z)
-        outs.append(train[-1] + np.cumsum(f) if diff else f)
+        f = train[-1] + np.cumsum(f) if diff else f
+        outs.append(np.exp(f) if log else f)
     return np.mean(outs, axis=0)
 
 

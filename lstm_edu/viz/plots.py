@@ -113,8 +113,8 @@ def compare_runs(histories: dict, metric: str = "loss", log_y: bool = True,
 
 
 def forecast_figure(months, values, n_test: int, forecasts: dict,
-                    title: str = "12-month forecast", description: str | None = None
-                    ) -> go.Figure:
+                    title: str = "12-month forecast", description: str | None = None,
+                    ytitle: str = "sales (thousand units)") -> go.Figure:
     """The series (``values`` labelled by ``months``) and each forecast ``{label: (n_test,)}``
     drawn over the last ``n_test`` months; a shaded band marks the test period."""
     fig = go.Figure(go.Scatter(x=list(months), y=list(values), mode="lines+markers",
@@ -132,8 +132,7 @@ def forecast_figure(months, values, n_test: int, forecasts: dict,
     fig.add_annotation(x=test_months[-1], xref="x", xanchor="right", y=1, yref="y domain",
                        yanchor="bottom", showarrow=False,
                        text="test period (never seen in training)")
-    fig.update_layout(title=title, xaxis_title="month", yaxis_title="sales (thousand units)",
-                      height=440)
+    fig.update_layout(title=title, xaxis_title="month", yaxis_title=ytitle, height=440)
     theme.describe(fig, description or (
         f"Line chart of the monthly series from {months[0]} to {months[-1]} (dark grey) and "
         f"the forecasts {_names(forecasts)} over its last {n_test} months, the test period, "
