@@ -101,3 +101,5 @@ def test_cells():
     assert mean_ci_cell({"mean": 0.01234, "low": 0.01, "high": 0.015}, 3) == (
         "0.0123 [0.01, 0.015]")
     assert mean_ci_cell(None) is None
+    assert mean_ci_cell({"mean": 78.0, "low": 75.94, "high": 80.25}, decimals=1) == (
+        "78.0 [75.9, 80.2]")

@@ -92,11 +92,12 @@ def compare(a: dict, b: dict) -> dict:
     return {"overlap": True, "verdict": "no difference measured"}
 
 
-def mean_ci_cell(ci: dict | None, digits: int = 4) -> str | None:
-    """``"0.0123 [0.0100, 0.0150]"`` from ``bootstrap_ci``'s dict (None stays None)."""
+def mean_ci_cell(ci: dict | None, digits: int = 4, decimals: int | None = None) -> str | None:
+    """``"0.0123 [0.0100, 0.0150]"`` from ``bootstrap_ci``'s dict (None stays None): ``digits``
+    significant digits, or with ``decimals`` that many after the point (``"78.0 [75.9, 80.3]"``)."""
     if ci is None:
         return None
-    f = f"{{:.{digits}g}}"
+    f = f"{{:.{digits}g}}" if decimals is None else f"{{:.{decimals}f}}"
     return f"{f.format(ci['mean'])} [{f.format(ci['low'])}, {f.format(ci['high'])}]"
 
 
