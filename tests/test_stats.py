@@ -103,3 +103,29 @@ def test_cells():
     assert mean_ci_cell(None) is None
     assert mean_ci_cell({"mean": 78.0, "low": 75.94, "high": 80.25}, decimals=1) == (
         "78.0 [75.9, 80.2]")
+
+
+def test_paired_bootstrap_diff_edges_and_normal_approximation():
+    from lstm_edu.training.stats import paired_bootstrap_diff
+
+    rng = np.random.default_rng(1)
+    same = rng.random(500) < 0.8
+    assert paired_bootstrap_diff(same, same) == {"mean": 0.0, "low": 0.0, "high": 0.0, "n": 500}
+    one = paired_bootstrap_diff(np.ones(50, bool), np.zeros(50, bool))
+    assert one["mean"] == 1.0 and one["low"] == pytest.approx(1.0) == one["high"]
+    # one seed each: the paired difference's normal interval, mean(d) +- 1.96 sd(d) / sqrt(N)
+    a, b = rng.random(2000) < 0.9, rng.random(2000) < 0.85
+    d = a.astype(float) - b.astype(float)
+    half = Z95 * d.std(ddof=1) / np.sqrt(d.size)
+    r = paired_bootstrap_diff(a, b)
+    assert r["mean"] == pytest.approx(d.mean())
+    assert r["low"] == pytest.approx(d.mean() - half, abs=0.15 * half)
+    assert r["high"] == pytest.approx(d.mean() + half, abs=0.15 * half)
+    # seeds add their spread: ten different seeds widen the interval
+    seeds = np.stack([rng.random(2000) < p for p in np.linspace(0.85, 0.95, 10)])
+    wide = paired_bootstrap_diff(seeds, b)
+    assert wide["high"] - wide["low"] > r["high"] - r["low"]
+    with pytest.raises(ValueError, match="correct_a: expected a bool array"):
+        paired_bootstrap_diff(a.astype(int), b)
+    with pytest.raises(ValueError, match="the same test items"):
+        paired_bootstrap_diff(a, b[:10])

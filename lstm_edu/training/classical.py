@@ -16,11 +16,13 @@ noise, variance ``sigma2``)::
   squared shocks minimised on a grid over ``(-1, 1)^2`` (step 0.01, then 0.001 around the
   best point): two numbers, found by looking, no optimiser to trust;
 - ``AirlineModel.forecast(steps)``: the minimum-mean-square-error forecast of ``z`` (future
-  shocks 0), returned as ``exp`` of it when the model was fitted on logs (the forecast's median).
+  shocks 0), returned as ``exp`` of it when the model was fitted on logs: the median of the
+  forecast distribution if the log shocks are Gaussian (the mean is ``exp(sigma_h^2 / 2)``
+  higher), the point forecast that absolute errors reward.
 
 What it does not cover: exact maximum likelihood or Box & Jenkins's back-forecasting (both
-treat the first shocks differently; on Series G they give estimates within a few hundredths of
-these), other ARIMA orders, prediction intervals. Shapes: series are 1-D ``(n,)``.
+treat the first shocks differently; SAS's exact fit of Series G is in ``PUBLISHED_SERIES_G``),
+other ARIMA orders, prediction intervals. Shapes: series are 1-D ``(n,)``.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ __all__ = ["AirlineModel", "PUBLISHED_SERIES_G", "airline_residuals", "fit_airli
 
 #: Published fits of the airline model to log Series G (all 144 months; 131 modelled steps), as
 #: printed in each source (read 2026-12-02). ``cite`` is the key in the book's references.bib.
-#: MATLAB's fit conditions on the first 13 months (shocks before them 0), as this module does;
-#: SAS maximises the exact likelihood, which treats the first shocks differently.
+#: MATLAB's fit maximises the Gaussian likelihood conditional on the first 13 months (presample
+#: shocks 0, ``Y0 = y(1:13)``), which gives the same theta and Theta as this module's least
+#: squares and sigma2 = SSE / 131. (MATLAB pages that call ``estimate`` without ``Y0`` print a
+#: different variance, 0.0012634 = SSE / 144: not this fit.) SAS maximises the exact likelihood,
+#: which treats the first shocks differently.
 PUBLISHED_SERIES_G = {
     "conditional least squares (MATLAB)": {"theta": 0.37716, "seasonal_theta": 0.57238,
                                            "sigma2": 0.0013887, "cite": "mathworks2024airline"},
