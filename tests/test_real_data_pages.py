@@ -16,14 +16,16 @@ TABLES = {
     "chapters/05_training.html": {
         "forecast of 1960": (["seasonal naive", "airline model",
                               "LSTM on changes of log (10 seeds)", "LSTM on levels (10 seeds)"], 2),
-        "MAE (thousand passengers)": (["seasonal naive", "seasonal naive + drift",
-                                       "airline model", "LSTM on changes of log (10 seeds)"], 4),
+        "MAE (thousand passengers) [95 % interval over seeds]": (
+            ["seasonal naive", "seasonal naive + drift", "airline model",
+             "LSTM on changes of log (10 seeds)"], 4),
     },
     "chapters/06_applications.html": {
-        "370 test utterances": (["1-NN DTW (deterministic)", "difference, LSTM - DTW (paired)"],
-                                2),
-        "1029 test days": (["1-NN Euclidean", "1-NN DTW, full window",
-                            "difference, LSTM - 1-NN Euclidean (paired)"], 3),
+        "370 test utterances": (["1-NN DTW (deterministic; Wilson interval over utterances)",
+                                 "difference, LSTM - DTW (paired)"], 2),
+        "1029 test days": (["1-NN Euclidean (Wilson interval over days)",
+                            "1-NN DTW, full window (Wilson interval over days)",
+                            "difference, LSTM - 1-NN Euclidean (paired)"], 4),
     },
 }
 

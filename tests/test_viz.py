@@ -311,6 +311,11 @@ def test_clipping_comparison_frames_hold_the_runs():
         close(frame.data[0].y, runs[c]["loss"])
         close(frame.data[1].y, runs[c]["grad_norm"])
         assert list(frame.data[2].y) == [c, c]
+    assert fig.layout.sliders[0].active == 0            # no 1.0 among them: the first
+    full = clipping.clipping_comparison((0.5, 1.0, 2.0), runs=runs | {
+        1.0: clipping.train_with_clipping(1.0, steps=15)})
+    assert full.layout.sliders[0].active == 1           # the text's threshold, 1, first
+    assert list(full.data[4].y) == [1.0, 1.0]
     again = clipping.train_with_clipping(0.5, steps=15)
     close(again["grad_norm"], runs[0.5]["grad_norm"], rtol=1e-12)
     assert runs[None]["grad_norm"].max() > 10 * 2.0     # the unclipped run explodes

@@ -63,8 +63,10 @@ def animation_controls(
     prefix: str = "",
     frame_ms: int = 500,
     y: float = -0.02,
+    active: int = 0,
 ) -> dict:
-    """``sliders`` and ``updatemenus`` (Play/Pause) for frames named ``names``.
+    """``sliders`` and ``updatemenus`` (Play/Pause) for frames named ``names``; the slider
+    starts at ``names[active]`` (the figure's initial data must be that frame's).
 
     Returns a dict to pass to ``fig.update_layout(**...)``.
     """
@@ -79,7 +81,7 @@ def animation_controls(
     slider = dict(
         # The rail fills the width on its own row, under the buttons; its value is printed
         # at its right end, level with the buttons, so nothing overlaps on a phone.
-        active=0, steps=steps, x=0.0, len=1.0, y=y, yanchor="top", pad=dict(t=_BUTTONS_T + 44,
+        active=active, steps=steps, x=0.0, len=1.0, y=y, yanchor="top", pad=dict(t=_BUTTONS_T + 44,
                                                                              b=10),
         currentvalue=dict(prefix=prefix, visible=True, xanchor="right"),
     )

@@ -278,7 +278,8 @@ def clipping_comparison(thresholds=THRESHOLDS, steps: int = 800, projector: bool
                              showlegend=False,
                              hovertemplate="step %{x}: ‖g‖ %{y:.4g}<extra>no clipping</extra>"),
                   row=2, col=1)
-    for j, tr in enumerate(_clipped_traces(runs[thresholds[0]], thresholds[0])):
+    start = thresholds.index(1.0) if 1.0 in thresholds else 0   # the text's threshold
+    for j, tr in enumerate(_clipped_traces(runs[thresholds[start]], thresholds[start])):
         fig.add_trace(tr, row=1 if j == 0 else 2, col=1)
     names = [f"clip={c:g}" for c in thresholds]
     fig.frames = [go.Frame(name=n, data=_clipped_traces(runs[c], c), traces=[2, 3, 4])
@@ -295,7 +296,8 @@ def clipping_comparison(thresholds=THRESHOLDS, steps: int = 800, projector: bool
         title="Exploding gradients in an RNN and norm clipping (Pascanu et al. 2013)",
         height=680, margin=dict(b=120),
         **animation_controls(names, [f"{c:g}" for c in thresholds],
-                             prefix="clipping threshold = ", frame_ms=900, y=-0.08),
+                             prefix="clipping threshold = ", frame_ms=900, y=-0.08,
+                             active=start),
     )
     theme.describe(fig, (
         "Two log-scale line charts over training steps of a tanh RNN (recurrent spectral "

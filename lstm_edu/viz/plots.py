@@ -142,15 +142,21 @@ def forecast_figure(months, values, n_test: int, forecasts: dict,
 
 def lines_figure(x, series: dict, *, title: str = "", xtitle: str = "", ytitle: str = "",
                  spans=(), marks=None, marks_label: str = "flagged",
-                 description: str | None = None) -> go.Figure:
+                 description: str | None = None, width: float = 1.5,
+                 dashed: bool = False) -> go.Figure:
     """Each ``{label: y (n,)}`` in ``series`` as a line over ``x (n,)``; ``spans``: ``(x0, x1)``
     pairs shaded in vermillion; ``marks``: a boolean mask ``(n,)`` over ``x`` whose points on
-    the first series are drawn as markers."""
+    the first series are drawn as markers. ``width``: line width in px; ``dashed``: the lines
+    after the first are also told apart by dash (solid, dash, dot, ...), not by colour alone."""
     x = np.asarray(x)
     fig = go.Figure()
+    dashes = ["solid", "dash", "dot", "dashdot"]
     for k, (label, y) in enumerate(series.items()):
+        line = {"width": width, "color": _color(label, k)}
+        if dashed:
+            line["dash"] = dashes[k % len(dashes)]
         fig.add_trace(go.Scatter(x=x, y=np.asarray(y, float), mode="lines", name=label,
-                                 line={"width": 1.5, "color": _color(label, k)}))
+                                 line=line))
     for x0, x1 in spans:
         _span(fig, x0, x1, theme.COLORS["f"])
     shown = f"Line chart of {_names(series)}" + (f" against {xtitle}" if xtitle else "")
