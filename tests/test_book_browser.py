@@ -98,3 +98,31 @@ def test_figure_controls_work_from_the_keyboard(book_html, offline_page):
     page.wait_for_function(f"([id, b]) => ({FIGURE_DATA})(id) !== b", arg=[figure_id, before])
     assert page.console_errors == []
     assert page.blocked_requests == []
+
+
+SIDEBARS = """() => [document.getElementById('pst-primary-sidebar-modal').open,
+    document.getElementById('pst-secondary-sidebar-modal').open,
+    document.getElementById('pst-primary-sidebar').classList.contains('pst-sidebar-hidden'),
+    document.querySelector('.bd-article-container').getBoundingClientRect().width]"""
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (900, 700), (1280, 720)])
+def test_the_visible_sidebar_buttons_work(book_html, new_offline_page, width, height):
+    """The theme binds its sidebar handlers to the first of two buttons, a hidden one; the
+    visible one was dead at every width (phones could not open the navigation)."""
+    page = new_offline_page(viewport={"width": width, "height": height})
+    page.goto((book_html / "chapters" / "05_training.html").as_uri(), wait_until="load")
+    primary = page.locator(".primary-toggle:visible")
+    assert primary.count() == 1
+    before = page.evaluate(SIDEBARS)
+    primary.click()
+    if width >= 992:          # a wide screen hides the sidebar and the article widens
+        page.wait_for_function(f"() => ({SIDEBARS})()[2]")
+        assert page.evaluate(SIDEBARS)[3] > before[3] + 100
+    else:                     # a narrow one opens the navigation as a drawer
+        page.wait_for_function(f"() => ({SIDEBARS})()[0]")
+        page.keyboard.press("Escape")
+        page.wait_for_function(f"() => !({SIDEBARS})()[0]")
+        page.locator(".secondary-toggle:visible").click()
+        page.wait_for_function(f"() => ({SIDEBARS})()[1]")
+    assert page.console_errors == [] and page.blocked_requests == []

@@ -11,6 +11,11 @@
  *   class lstm-edu-more-right / lstm-edu-more-left (faded edges, lstm_edu.css), kept up to date
  *   as the reader scrolls it, as MathJax typesets and as the window changes size. An inline
  *   equation wider than its line (which the theme would cut off) is made such a box.
+ * - Sidebar buttons that work. The page has two "Toggle primary sidebar" buttons (one in the
+ *   navbar, hidden on this layout, and the visible one above the article); the themes bind
+ *   their handlers (hide the sidebar on a wide screen, open it as a drawer on a narrow one) to
+ *   the first only, leaving the visible one dead at every width. A click on any later button
+ *   is passed to the first; the same for the secondary (contents) buttons.
  */
 (function () {
   var root = document.documentElement;
@@ -58,7 +63,21 @@
     }
   }
 
+  function forwardToggles() {
+    [".primary-toggle", ".secondary-toggle"].forEach(function (sel) {
+      var all = document.querySelectorAll(sel);
+      for (var k = 1; k < all.length; k++) {
+        all[k].addEventListener("click", function (e) {
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          all[0].click();
+        }, true);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", update);
+  document.addEventListener("DOMContentLoaded", forwardToggles);
   window.addEventListener("resize", later);
   window.addEventListener("load", function () {
     update();
