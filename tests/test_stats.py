@@ -97,7 +97,8 @@ def test_compare_says_no_difference_when_intervals_overlap():
 
 
 def test_cells():
-    assert rate_cell(wilson_ci(0, 10)) == "0/10 (0 %, 0-28 %)"
+    assert rate_cell(wilson_ci(0, 10)) == "0/10 (0 %, 0–28 %)"
+    assert rate_cell(wilson_ci(7, 10), show_rate=False) == "7/10 (40–89 %)"
     assert mean_ci_cell({"mean": 0.01234, "low": 0.01, "high": 0.015}, 3) == (
         "0.0123 [0.01, 0.015]")
     assert mean_ci_cell(None) is None

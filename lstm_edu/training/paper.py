@@ -41,6 +41,7 @@ from lstm_edu.lstm import LSTM
 from lstm_edu.rnn import RNN
 from lstm_edu.training.heads import LinearHead
 from lstm_edu.training.optim import Adam, clip_grad_norm
+from lstm_edu.training.stats import mean_ci_cell, rate_cell
 from lstm_edu.variants import LSTMVariant, set_forget_bias, set_gate_bias
 
 __all__ = ["CONFIGS", "CONFIG_NAMES", "TASKS", "DEVIATIONS", "INPUT_GATE_BIASES", "build",
@@ -213,16 +214,15 @@ def result_rows(result, task, config=None, T=None):
 
 
 def _solved_cell(r):
-    ci = r["solved_ci"]
-    return f"{ci['k']}/{ci['n']} ({100 * ci['low']:.0f}–{100 * ci['high']:.0f} %)"
+    return rate_cell(r["solved_ci"], show_rate=False)
 
 
 def _sequences_cell(r):
     if r["sequences_mean"] is None:
         return None
     ci = r["sequences_ci"]
-    span = f" [{ci['low']:,.0f}, {ci['high']:,.0f}]" if ci else ""
-    return f"{r['sequences_mean']:,.0f}{span}"
+    return (mean_ci_cell({**ci, "mean": r["sequences_mean"]}, fmt="{:,.0f}") if ci
+            else f"{r['sequences_mean']:,.0f}")
 
 
 def table_rows(result, task, configs, Ts=None):
@@ -247,10 +247,6 @@ def table_rows(result, task, configs, Ts=None):
     return out
 
 
-def _ci_cell(ci, fmt):
-    return None if ci is None else f"{fmt(ci['mean'])} [{fmt(ci['low'])}, {fmt(ci['high'])}]"
-
-
 def book_rows(result, name):
     """The book's comparison ``name`` (``result["book"][name]``) as display rows: setting,
     solved k/n (Wilson 95 %), sequences until the test MSE first fell below 0.01 (mean over
@@ -261,7 +257,7 @@ def book_rows(result, name):
     rows = []
     for r in result["book"][name]["table"]:
         rows.append({"setting": r["setting"], "solved": _solved_cell(r),
-                     "sequences to MSE < 0.01": _ci_cell(r["sequences_ci"], "{:,.0f}".format),
-                     "test MSE at the budget": _ci_cell(r["final_mse_ci"], "{:.4f}".format),
+                     "sequences to MSE < 0.01": mean_ci_cell(r["sequences_ci"], fmt="{:,.0f}"),
+                     "test MSE at the budget": mean_ci_cell(r["final_mse_ci"], decimals=4),
                      "parameters": r["params"]})
     return rows

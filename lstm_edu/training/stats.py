@@ -140,16 +140,20 @@ def compare(a: dict, b: dict) -> dict:
     return {"overlap": True, "verdict": "no difference measured"}
 
 
-def mean_ci_cell(ci: dict | None, digits: int = 4, decimals: int | None = None) -> str | None:
+def mean_ci_cell(ci: dict | None, digits: int = 4, decimals: int | None = None,
+                 fmt: str | None = None) -> str | None:
     """``"0.0123 [0.0100, 0.0150]"`` from ``bootstrap_ci``'s dict (None stays None): ``digits``
-    significant digits, or with ``decimals`` that many after the point (``"78.0 [75.9, 80.3]"``)."""
+    significant digits, or with ``decimals`` that many after the point (``"78.0 [75.9, 80.3]"``),
+    or any ``fmt`` for one number (``"{:,.0f}"``: ``"32,568 [29,068, 36,266]"``)."""
     if ci is None:
         return None
-    f = f"{{:.{digits}g}}" if decimals is None else f"{{:.{decimals}f}}"
+    f = fmt or (f"{{:.{digits}g}}" if decimals is None else f"{{:.{decimals}f}}")
     return f"{f.format(ci['mean'])} [{f.format(ci['low'])}, {f.format(ci['high'])}]"
 
 
-def rate_cell(ci: dict) -> str:
-    """``"7/10 (70 %, 40-89 %)"`` from ``wilson_ci``'s dict."""
-    return (f"{ci['k']}/{ci['n']} ({100 * ci['rate']:.0f} %, "
-            f"{100 * ci['low']:.0f}-{100 * ci['high']:.0f} %)")
+def rate_cell(ci: dict, show_rate: bool = True) -> str:
+    """``"7/10 (70 %, 40–89 %)"`` from ``wilson_ci``'s dict; ``show_rate=False``:
+    ``"7/10 (40–89 %)"``, the form of the paper tables."""
+    span = f"{100 * ci['low']:.0f}–{100 * ci['high']:.0f} %"
+    rate = f"{100 * ci['rate']:.0f} %, " if show_rate else ""
+    return f"{ci['k']}/{ci['n']} ({rate}{span})"
