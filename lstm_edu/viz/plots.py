@@ -112,6 +112,10 @@ def compare_runs(histories: dict, metric: str = "loss", log_y: bool = True,
                    f"Line chart{scale}: the {shown}, against the training sequences seen.")
 
 
+#: Line styles that tell series apart without colour, in the order series are drawn.
+_DASHES = ("solid", "dash", "dot", "dashdot")
+
+
 def forecast_figure(months, values, n_test: int, forecasts: dict,
                     title: str = "12-month forecast", description: str | None = None,
                     ytitle: str = "sales (thousand units)") -> go.Figure:
@@ -121,10 +125,9 @@ def forecast_figure(months, values, n_test: int, forecasts: dict,
                                name="actual", line={"color": "#333333", "width": 2},
                                marker={"size": 4}))
     test_months = list(months[-n_test:])
-    dashes = ["solid", "dash", "dot", "dashdot"]
     for k, (label, f) in enumerate(forecasts.items()):
         fig.add_trace(go.Scatter(x=test_months, y=list(np.asarray(f, float)), mode="lines",
-                                 name=label, line={"width": 2.5, "dash": dashes[k % 4],
+                                 name=label, line={"width": 2.5, "dash": _DASHES[k % len(_DASHES)],
                                                    "color": _color(label, k)}))
     _span(fig, test_months[0], test_months[-1], theme.COLORS["rnn"])
     # The span's label sits just above the plot, ending at the span's right edge: on no data,
@@ -150,11 +153,10 @@ def lines_figure(x, series: dict, *, title: str = "", xtitle: str = "", ytitle: 
     after the first are also told apart by dash (solid, dash, dot, ...), not by colour alone."""
     x = np.asarray(x)
     fig = go.Figure()
-    dashes = ["solid", "dash", "dot", "dashdot"]
     for k, (label, y) in enumerate(series.items()):
         line = {"width": width, "color": _color(label, k)}
         if dashed:
-            line["dash"] = dashes[k % len(dashes)]
+            line["dash"] = _DASHES[k % len(_DASHES)]
         fig.add_trace(go.Scatter(x=x, y=np.asarray(y, float), mode="lines", name=label,
                                  line=line))
     for x0, x1 in spans:
